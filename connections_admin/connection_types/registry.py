@@ -1,0 +1,102 @@
+"""The one explicit registry of connection types.
+
+Built-in types are registered by this app's ``ready()``; other installed packages
+add theirs through the entry-point group ``connections_admin.connection_types``,
+each entry point naming a :class:`ConnectionType` subclass.
+"""
+
+import logging
+from collections.abc import Iterator
+from importlib.metadata import entry_points
+
+from django.db.models import Case, CharField, Value, When
+from django.db.models.expressions import Expression
+from django.http import Http404
+
+from .base import ConnectionType, Usage, check_type
+
+ENTRY_POINT_GROUP = "connections_admin.connection_types"
+
+logger = logging.getLogger(__name__)
+
+
+class UnknownConnectionType(LookupError):
+    pass
+
+
+class ConnectionTypeRegistry:
+    def __init__(self) -> None:
+        self._types: dict[str, type[ConnectionType]] = {}
+
+    def register(self, type_class: type[ConnectionType]) -> type[ConnectionType]:
+        check_type(type_class)
+        existing = self._types.get(type_class.key)
+        if existing is not None and existing is not type_class:
+            raise ValueError(
+                f"Connection type key {type_class.key!r} is taken by {existing.__qualname__}."
+            )
+        self._types[type_class.key] = type_class
+        return type_class
+
+    def load_entry_points(self, group: str = ENTRY_POINT_GROUP) -> list[str]:
+        """Register the types other packages declare; returns the keys added."""
+        added = []
+        for entry_point in entry_points(group=group):
+            type_class = entry_point.load()
+            if not (isinstance(type_class, type) and issubclass(type_class, ConnectionType)):
+                raise TypeError(
+                    f"Entry point {entry_point.name!r} in {group!r} must name a "
+                    "ConnectionType subclass."
+                )
+            self.register(type_class)
+            added.append(type_class.key)
+            logger.info("Registered connection type %s from %s", type_class.key, entry_point.value)
+        return added
+
+    def get(self, key: str) -> type[ConnectionType]:
+        try:
+            return self._types[key]
+        except KeyError:
+            raise UnknownConnectionType(key) from None
+
+    def get_or_404(self, key: str) -> type[ConnectionType]:
+        try:
+            return self.get(key)
+        except UnknownConnectionType:
+            raise Http404("No such connection type.") from None
+
+    def __iter__(self) -> Iterator[type[ConnectionType]]:
+        """Every type, ordered by name in the active language."""
+        return iter(sorted(self._types.values(), key=lambda t: str(t.name).casefold()))
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._types
+
+    def __len__(self) -> int:
+        return len(self._types)
+
+    def for_usage(self, usage: Usage) -> list[type[ConnectionType]]:
+        return [t for t in self if t.is_for(usage)]
+
+    def keys_for_usage(self, usage: Usage) -> list[str]:
+        return [t.key for t in self.for_usage(usage)]
+
+    def keys_matching(self, text: str) -> list[str]:
+        """Keys of the types whose name contains ``text`` (case-insensitive)."""
+        needle = text.casefold()
+        return [t.key for t in self if needle in str(t.name).casefold()]
+
+    # SQL expressions built from the catalog, so lists can sort by what a type *says*
+    # (its name, what it is used for) without a column per attribute.
+    def name_expression(self, field: str = "type_key") -> Expression:
+        return self._case(field, lambda t: str(t.name).casefold())
+
+    def used_for_expression(self, field: str = "type_key") -> Expression:
+        return self._case(field, lambda t: t.used_for_label().casefold())
+
+    def _case(self, field: str, value_of) -> Expression:
+        whens = [When(**{field: t.key}, then=Value(value_of(t))) for t in self._types.values()]
+        return Case(*whens, default=Value(""), output_field=CharField())
+
+
+registry = ConnectionTypeRegistry()

@@ -1,0 +1,86 @@
+"""Validation of connection setup values, with messages that say what to enter."""
+
+import ipaddress
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.utils.translation import gettext_lazy as _
+
+_LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$", re.IGNORECASE)
+
+
+def validate_hostname(value: str) -> None:
+    """A DNS hostname or a public IP address; no scheme, port, path, or internal address."""
+    if "://" in value:
+        raise ValidationError(
+            _("Enter the hostname without a scheme such as https://."), code="scheme"
+        )
+    try:
+        address = ipaddress.ip_address(value)
+    except ValueError:
+        address = None
+    if address is not None:
+        if not address.is_global:
+            raise ValidationError(
+                _("Enter a public address: private, loopback and link-local ones are refused."),
+                code="internal_address",
+            )
+        return
+    if not _HOSTNAME.match(value):
+        raise ValidationError(
+            _("Enter a hostname such as sftp.example.com: letters, digits, hyphens and dots."),
+            code="invalid_hostname",
+        )
+    if value.lower() == "localhost" or value.lower().endswith((".localhost", ".local")):
+        raise ValidationError(
+            _("Enter the service's public hostname, not a local one."), code="internal_address"
+        )
+
+
+def validate_export_folder(value: str) -> None:
+    if value != value.lower():
+        raise ValidationError(_("The export folder must be lowercase."), code="not_lowercase")
+    if not re.fullmatch(r"[a-z0-9._/-]+", value) or ".." in value.split("/"):
+        raise ValidationError(
+            _("Use lowercase letters, digits, '-', '_', '.' and '/' in the export folder."),
+            code="invalid_folder",
+        )
+
+
+validate_dynamics_server_address = RegexValidator(
+    regex=r"^https://[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.crm[0-9]{0,2}\.dynamics\.com/?$",
+    flags=re.IGNORECASE,
+    message=_("Enter the server address in the form https://ORG.crm.dynamics.com."),
+    code="invalid_dynamics_address",
+)
+validate_numeric_id = RegexValidator(
+    regex=r"^[0-9]+$", message=_("Enter digits only."), code="not_numeric"
+)
+validate_azure_account_name = RegexValidator(
+    regex=r"^[a-z0-9]{3,24}$",
+    message=_("Enter 3 to 24 lowercase letters and digits."),
+    code="invalid_account_name",
+)
+validate_azure_container = RegexValidator(
+    regex=r"^(?=.{3,63}$)[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9]))*$",
+    message=_(
+        "Enter 3 to 63 lowercase letters, digits and single hyphens, "
+        "starting with a letter or digit."
+    ),
+    code="invalid_container",
+)
+validate_azure_workspace = RegexValidator(
+    regex=r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$",
+    message=_("Enter 1 to 50 lowercase letters, digits and hyphens."),
+    code="invalid_workspace",
+)
+validate_guid = RegexValidator(
+    regex=r"^[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}$",
+    message=_("Enter the subscription ID, such as 00000000-0000-0000-0000-000000000000."),
+    code="invalid_guid",
+)
+validate_token = RegexValidator(
+    regex=r"^\S+$", message=_("Remove the spaces from this value."), code="whitespace"
+)

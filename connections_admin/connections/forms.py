@@ -1,0 +1,86 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from connections_admin.connection_types.base import ConnectionType
+
+from .models import Connection
+
+SECRET_SET_HELP = _(
+    "A value is set. Leave this empty to keep it, or type a new value to replace it."
+)
+
+
+class ConnectionForm(forms.Form):
+    """The Set up connection / Edit pane: display name, the type's fields, consent.
+
+    Built from the connection type; on edit, secrets already stored are optional
+    (empty keeps them) and the version the editor loaded travels in a hidden field.
+    """
+
+    display_name = forms.CharField(
+        label=_("Display name"),
+        max_length=100,
+        help_text=_(
+            "Say what it is for and where data goes, for example "
+            "\u201cSFTP to the partner portal, weekly churn list\u201d."
+        ),
+    )
+
+    def __init__(
+        self,
+        *args,
+        connection_type: type[ConnectionType],
+        connection: Connection | None = None,
+        **kwargs,
+    ):
+        if connection is not None:
+            kwargs.setdefault(
+                "initial",
+                {
+                    "display_name": connection.display_name,
+                    "version": connection.version,
+                    **connection.settings,
+                },
+            )
+        super().__init__(*args, **kwargs)
+        self.connection_type = connection_type
+        self.connection = connection
+        self.secrets_set = frozenset(connection.secret_names if connection else ())
+        for name, field in connection_type.form_fields().items():
+            if name in self.secrets_set:
+                field.required = False
+                field.help_text = SECRET_SET_HELP
+            self.fields[name] = field
+        if connection is None:
+            self.fields["consent"] = forms.BooleanField(
+                label=_("I agree"),
+                required=True,
+                error_messages={"required": _("Tick \u201cI agree\u201d to give your consent.")},
+            )
+        else:
+            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    @property
+    def type_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.connection_type.fields]
+
+    def clean_display_name(self) -> str:
+        name = self.cleaned_data["display_name"].strip()
+        others = Connection.objects.filter(display_name__iexact=name)
+        if self.connection is not None:
+            others = others.exclude(pk=self.connection.pk)
+        if others.exists():
+            raise forms.ValidationError(
+                _("A connection with this display name already exists."), code="duplicate"
+            )
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        for name, message in self.connection_type.clean(cleaned, self.secrets_set).items():
+            if name not in self.errors:
+                self.add_error(name, message)
+        return cleaned
+
+    def setup_values(self) -> dict:
+        return {name: self.cleaned_data.get(name) for name in self.connection_type.fields}

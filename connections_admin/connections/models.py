@@ -1,0 +1,82 @@
+from django.conf import settings as django_settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from connections_admin.connection_types.base import ConnectionType, Usage
+from connections_admin.connection_types.registry import UnknownConnectionType, registry
+
+
+class Connection(models.Model):
+    """Stored credentials plus settings for one outside service.
+
+    Secret values live only in ``secrets_encrypted`` (one Fernet token);
+    ``secret_names`` records which secrets are set, so pages can say "a value is
+    set" without decrypting anything.
+    """
+
+    display_name = models.CharField(_("display name"), max_length=100)
+    type_key = models.CharField(_("type"), max_length=64, db_index=True)
+    settings = models.JSONField(_("settings"), default=dict, blank=True)
+    secrets_encrypted = models.TextField(editable=False, blank=True, default="")
+    secret_names = models.JSONField(default=list, blank=True, editable=False)
+
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    consent_given_at = models.DateTimeField(null=True)
+    consent_given_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                Lower("display_name"),
+                name="connection_display_name_unique_ci",
+                violation_error_message=_("A connection with this display name already exists."),
+            )
+        ]
+        permissions = [("use_connection", _("Can use the connection for exports"))]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def connection_type(self) -> type[ConnectionType] | None:
+        """The type from the catalog, or None if its package is no longer installed."""
+        try:
+            return registry.get(self.type_key)
+        except UnknownConnectionType:
+            return None
+
+    @property
+    def type_name(self) -> str:
+        connection_type = self.connection_type
+        return str(connection_type.name) if connection_type else self.type_key
+
+    def is_for(self, usage: Usage) -> bool:
+        connection_type = self.connection_type
+        return bool(connection_type and connection_type.is_for(usage))
+
+
+class ConnectionUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Connection, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        abstract = False
+
+
+class ConnectionGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Connection, on_delete=models.CASCADE)
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        abstract = False

@@ -1,0 +1,153 @@
+"""Every write to a connection goes through these functions."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import IntegrityError, transaction
+from django.db.models import F, ProtectedError
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from connections_admin.connection_types.base import ConnectionType
+
+from .crypto import decrypt_secrets, encrypt_secrets
+from .models import Connection
+
+
+class DisplayNameTaken(Exception):
+    pass
+
+
+@dataclass
+class ConnectionConflict(Exception):
+    """Someone saved the connection after the editor loaded it."""
+
+    current: Connection
+
+
+@dataclass
+class ConnectionInUse(Exception):
+    export_count: int
+    enrichment_count: int
+
+
+class ConnectionAlreadyRemoved(Exception):
+    pass
+
+
+def _split(connection_type: type[ConnectionType], values: dict) -> tuple[dict, dict]:
+    """Setup values into (settings, secrets); empty secrets are left out."""
+    settings = {name: values.get(name) for name in connection_type.setting_names()}
+    secrets = {name: values[name] for name in connection_type.secret_names() if values.get(name)}
+    return settings, secrets
+
+
+def connection_create(
+    *,
+    connection_type: type[ConnectionType],
+    display_name: str,
+    values: dict,
+    user: AbstractBaseUser,
+) -> Connection:
+    """Create a connection; the caller has the admin's consent to the data transfer."""
+    settings, secrets = _split(connection_type, values)
+    now = timezone.now()
+    connection = Connection(
+        display_name=display_name,
+        type_key=connection_type.key,
+        settings=settings,
+        secrets_encrypted=encrypt_secrets(secrets),
+        secret_names=sorted(secrets),
+        created_by=user,
+        updated_by=user,
+        consent_given_by=user,
+        consent_given_at=now,
+    )
+    try:
+        with transaction.atomic():
+            connection.save()
+    except IntegrityError as error:
+        raise DisplayNameTaken(display_name) from error
+    return connection
+
+
+def connection_update(
+    *,
+    connection: Connection,
+    expected_version: int,
+    display_name: str,
+    values: dict,
+    user: AbstractBaseUser,
+) -> Connection:
+    """Save new values if nobody saved the connection since ``expected_version``.
+
+    Secrets left empty keep their stored value; given ones replace it. Raises
+    :class:`ConnectionConflict` (nothing written) when the version moved on, and
+    :class:`~.crypto.SecretsUnreadable` when stored secrets must be kept but no
+    configured key opens them.
+    """
+    connection_type = connection.connection_type
+    settings, new_secrets = _split(connection_type, values)
+    kept = set(connection.secret_names) - set(new_secrets)
+    if not new_secrets:
+        token = connection.secrets_encrypted
+    else:
+        secrets = decrypt_secrets(connection.secrets_encrypted) if kept else {}
+        secrets = {name: secrets[name] for name in kept if name in secrets} | new_secrets
+        token = encrypt_secrets(secrets)
+    names = sorted(kept | set(new_secrets))
+    try:
+        with transaction.atomic():
+            updated = Connection.objects.filter(pk=connection.pk, version=expected_version).update(
+                display_name=display_name,
+                settings=settings,
+                secrets_encrypted=token,
+                secret_names=names,
+                updated_by=user,
+                updated_at=timezone.now(),
+                version=F("version") + 1,
+            )
+    except IntegrityError as error:
+        raise DisplayNameTaken(display_name) from error
+    if not updated:
+        current = Connection.objects.select_related("updated_by").filter(pk=connection.pk).first()
+        if current is None:
+            raise ConnectionAlreadyRemoved
+        raise ConnectionConflict(current=current)
+    connection.refresh_from_db()
+    return connection
+
+
+def connection_remove(*, connection_id: int) -> str:
+    """Remove an unused connection (and its permission rows); returns its display name.
+
+    The check and the delete run in one transaction holding a lock on the
+    connection, and ``on_delete=PROTECT`` backs the check: an export or enrichment
+    attached meanwhile makes this raise :class:`ConnectionInUse`, never leaves a
+    dependant pointing at nothing.
+    """
+    with transaction.atomic():
+        connection = Connection.objects.select_for_update().filter(pk=connection_id).first()
+        if connection is None:
+            raise ConnectionAlreadyRemoved
+        exports = connection.exports.count()
+        enrichments = connection.enrichments.count()
+        if exports or enrichments:
+            raise ConnectionInUse(export_count=exports, enrichment_count=enrichments)
+        try:
+            connection.delete()
+        except ProtectedError as error:
+            raise ConnectionInUse(
+                export_count=connection.exports.count(),
+                enrichment_count=connection.enrichments.count(),
+            ) from error
+    return connection.display_name
+
+
+def describe_conflict(conflict: ConnectionConflict) -> str:
+    current = conflict.current
+    who = current.updated_by.get_username() if current.updated_by else _("another administrator")
+    return _(
+        "%(who)s saved this connection after you opened it. Nothing was saved: "
+        "close this pane and open Edit again to see their changes."
+    ) % {"who": who}

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "connections"
+
+urlpatterns = [
+    path("", views.connection_list, name="list"),
+    path("discover/", views.discover, name="discover"),
+    path("new/", views.choose_type, name="choose_type"),
+    path("new/<str:type_key>/", views.connection_new, name="new"),
+    path("<int:pk>/edit/", views.connection_edit, name="edit"),
+    path("<int:pk>/remove/", views.connection_remove, name="remove"),
+]

@@ -1,0 +1,173 @@
+"""Admin > Connections: the Connections and Discover tabs, and the set-up, edit and remove panes.
+
+Every view renders one template; htmx requests get its named partial (the tab
+panel, or the pane shown in the dialog) and every other request the whole page,
+so each URL works without JavaScript.
+"""
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_http_methods
+
+from connections_admin.accounts.permissions import role_required
+from connections_admin.accounts.roles import Role
+from connections_admin.connection_types.base import Usage
+from connections_admin.connection_types.registry import registry
+from connections_admin.core.forms import SearchForm
+from connections_admin.core.htmx import pane_closed, render_page, wants_fragment
+from connections_admin.core.pagination import paginate
+from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
+
+from . import selectors, services
+from .crypto import SecretsUnreadable
+from .forms import ConnectionForm
+from .models import Connection
+
+CHANGED_EVENT = "connections:changed"
+
+SORT_COLUMNS = [
+    SortColumn("name", gettext_lazy("Display name"), ("name_sort",)),
+    SortColumn("type", gettext_lazy("Type"), ("type_sort",)),
+    SortColumn("used_for", gettext_lazy("Used for"), ("used_for_sort",)),
+    SortColumn("who", gettext_lazy("Who can use it"), ("contributors_may_use",)),
+    SortColumn("exports", gettext_lazy("Exports"), ("export_count",)),
+    SortColumn("enrichments", gettext_lazy("Enrichments"), ("enrichment_count",)),
+    SortColumn("created", gettext_lazy("Created"), ("created_at",)),
+]
+
+
+def _done(request: HttpRequest, message: str) -> HttpResponse:
+    """After a successful change: htmx closes the pane and refreshes; others go to the list."""
+    if wants_fragment(request):
+        return pane_closed(CHANGED_EVENT, message)
+    messages.success(request, message)
+    return redirect("connections:list")
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET"])
+def connection_list(request: HttpRequest) -> HttpResponse:
+    search = SearchForm(request.GET)
+    query = search.cleaned_data["q"] if search.is_valid() else ""
+    sort = parse_sort(request.GET, SORT_COLUMNS, default="name")
+    page = paginate(request, sort.apply(selectors.connection_list(search=query)), 50)
+    context = {
+        "tab": "connections",
+        "search_form": search,
+        "query": query,
+        "sort": sort,
+        "sort_headers": sort_headers(sort, SORT_COLUMNS),
+        "page": page,
+        "usage": Usage,
+    }
+    return render_page(request, "connections/list.html", context, fragment="tabs")
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET"])
+def discover(request: HttpRequest) -> HttpResponse:
+    context = {
+        "tab": "discover",
+        "groups": [(usage, registry.for_usage(usage)) for usage in Usage],
+    }
+    return render_page(request, "connections/discover.html", context, fragment="tabs")
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET"])
+def choose_type(request: HttpRequest) -> HttpResponse:
+    context = {"groups": [(usage, registry.for_usage(usage)) for usage in Usage]}
+    return render_page(request, "connections/choose_type.html", context, fragment="pane")
+
+
+@sensitive_post_parameters()
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
+    connection_type = registry.get_or_404(type_key)
+    form = ConnectionForm(request.POST or None, connection_type=connection_type)
+    if request.method == "POST" and form.is_valid():
+        try:
+            connection = services.connection_create(
+                connection_type=connection_type,
+                display_name=form.cleaned_data["display_name"],
+                values=form.setup_values(),
+                user=request.user,
+            )
+        except services.DisplayNameTaken:
+            form.add_error("display_name", _("A connection with this display name already exists."))
+        else:
+            return _done(request, _("Connection \u201c%s\u201d was set up.") % connection)
+    context = {"form": form, "connection_type": connection_type, "connection": None}
+    return render_page(request, "connections/form.html", context, fragment="pane")
+
+
+@sensitive_post_parameters()
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection, pk=pk)
+    connection_type = connection.connection_type
+    if connection_type is None:
+        return render_page(
+            request,
+            "connections/unknown_type.html",
+            {"connection": connection},
+            fragment="pane",
+            status=409,
+        )
+    form = ConnectionForm(
+        request.POST or None, connection_type=connection_type, connection=connection
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.connection_update(
+                connection=connection,
+                expected_version=form.cleaned_data["version"],
+                display_name=form.cleaned_data["display_name"],
+                values=form.setup_values(),
+                user=request.user,
+            )
+        except services.ConnectionConflict as conflict:
+            form.add_error(None, services.describe_conflict(conflict))
+        except services.DisplayNameTaken:
+            form.add_error("display_name", _("A connection with this display name already exists."))
+        except services.ConnectionAlreadyRemoved:
+            form.add_error(None, _("This connection was removed meanwhile. Nothing was saved."))
+        except SecretsUnreadable:
+            form.add_error(
+                None,
+                _(
+                    "The stored secrets cannot be read with the configured keys. "
+                    "Enter every secret again to replace them."
+                ),
+            )
+        else:
+            return _done(request, _("Connection \u201c%s\u201d was saved.") % connection)
+    context = {"form": form, "connection_type": connection_type, "connection": connection}
+    return render_page(request, "connections/form.html", context, fragment="pane")
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        try:
+            name = services.connection_remove(connection_id=pk)
+        except services.ConnectionAlreadyRemoved:
+            return _done(request, _("That connection was already removed."))
+        except services.ConnectionInUse:
+            pass  # show the dialog again: it now lists what uses the connection
+        else:
+            return _done(request, _("Connection \u201c%s\u201d was removed.") % name)
+    connection = get_object_or_404(Connection, pk=pk)
+    context = {
+        "connection": connection,
+        "usage": selectors.connection_usage(connection),
+        "refused": request.method == "POST",
+    }
+    return render_page(request, "connections/remove.html", context, fragment="pane")

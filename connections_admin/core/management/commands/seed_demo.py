@@ -1,0 +1,208 @@
+"""Demo data: the users admin, contributor and viewer, and a realistic console.
+
+Idempotent: running it again updates the passwords and adds only what is missing.
+"""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django.utils import timezone
+
+from connections_admin.accounts.roles import Role, assign_role
+from connections_admin.connection_types.registry import registry
+from connections_admin.connections import services
+from connections_admin.connections.models import Connection
+from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
+from connections_admin.exports.models import Export, Schedule
+from connections_admin.segments.models import Segment
+
+USERS = [("admin", Role.ADMIN), ("contributor", Role.CONTRIBUTOR), ("viewer", Role.VIEWER)]
+
+SEGMENTS = [
+    ("High-value customers", "Lifetime value in the top 10%.", 18_240),
+    ("Churn risk", "No purchase in the last 90 days.", 42_115),
+    ("New subscribers", "Signed up in the last 30 days.", 7_980),
+    ("Loyalty gold tier", "Members of the gold loyalty tier.", 3_412),
+    ("Lapsed app users", "Installed the app but inactive for 60 days.", 12_604),
+]
+
+# display name, type key, setup values (secrets are demo placeholders, encrypted at rest)
+CONNECTIONS = [
+    (
+        "SFTP: partner drop for weekly lists",
+        "sftp",
+        {
+            "hostname": "sftp.partner.example.com",
+            "port": 22,
+            "username": "cdp-export",
+            "password": "demo-sftp-password",
+            "export_folder": "outgoing/weekly",
+            "compression": "gzipped",
+            "field_delimiter": "comma",
+        },
+    ),
+    (
+        "Azure Blob: analytics landing zone",
+        "azure_blob_storage",
+        {"account_name": "contosoanalytics", "account_key": "ZGVtby1rZXk=", "container": "cdp-out"},
+    ),
+    (
+        "Dynamics 365 Marketing: EMEA",
+        "dynamics365_marketing",
+        {
+            "server_address": "https://contoso-emea.crm4.dynamics.com",
+            "server_admin_account": "crm-admin@contoso.com",
+        },
+    ),
+    (
+        "Marketo: nurture programs",
+        "marketo",
+        {
+            "client_id": "8c1f6a52-demo",
+            "client_secret": "demo-marketo-secret",
+            "rest_hostname": "123-abc-456.mktorest.com",
+        },
+    ),
+    ("SendGrid: newsletters", "sendgrid", {"api_key": "SG.demo-key"}),
+    ("Leadspace: B2B firmographics", "leadspace", {"token": "demo-leadspace-token"}),
+    ("HERE: address geocoding", "here_technologies", {"api_key": "demo-here-key"}),
+    (
+        "Experian: demographics",
+        "experian",
+        {"user_id": "cdp-demo", "party_id": "40012", "model_number": "7"},
+    ),
+]
+
+EXPORTS = [
+    # name, connection display name (None: inactive), segment names, fields, schedule
+    (
+        "Weekly churn list to partner",
+        "SFTP: partner drop for weekly lists",
+        ["Churn risk"],
+        ["customer_id", "email", "first_name"],
+        (Schedule.WEEKLY, datetime.time(6, 0), 0),
+    ),
+    (
+        "High-value customers to data lake",
+        "Azure Blob: analytics landing zone",
+        ["High-value customers"],
+        ["customer_id", "lifetime_value", "loyalty_tier"],
+        (Schedule.DAILY, datetime.time(2, 30), None),
+    ),
+    (
+        "EMEA marketing lists",
+        "Dynamics 365 Marketing: EMEA",
+        ["New subscribers", "Loyalty gold tier"],
+        ["email", "first_name", "last_name", "country"],
+        (Schedule.WITH_REFRESH, None, None),
+    ),
+    (
+        "Nurture program audience",
+        "Marketo: nurture programs",
+        ["New subscribers"],
+        ["email", "first_name"],
+        (Schedule.HOURLY, None, None),
+    ),
+    (
+        "Newsletter audience",
+        "SendGrid: newsletters",
+        ["Loyalty gold tier"],
+        ["email", "first_name"],
+        (Schedule.DAILY, datetime.time(7, 0), None),
+    ),
+    (
+        "Win-back campaign (disconnected)",
+        None,
+        ["Lapsed app users"],
+        ["email", "phone"],
+        (Schedule.WEEKLY, datetime.time(9, 0), 2),
+    ),
+]
+
+ENRICHMENTS = [
+    # name, type key, connection display name (None: inactive), segment name (None: all)
+    ("Company data for B2B accounts", "leadspace", "Leadspace: B2B firmographics", None),
+    ("Store catchment geocoding", "here_technologies", "HERE: address geocoding", None),
+    ("Demographics for gold members", "experian", "Experian: demographics", "Loyalty gold tier"),
+    ("Old Azure Maps geocoding", "azure_maps", None, "Churn risk"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the demo users (admin, contributor, viewer) and demo data. Idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", required=True, help="Password for the three users.")
+
+    @transaction.atomic
+    def handle(self, *args, password: str, **options):
+        if len(password) < 8:
+            raise CommandError("Give a password of at least 8 characters.")
+        users = {}
+        for username, role in USERS:
+            user, _ = get_user_model().objects.get_or_create(username=username)
+            user.set_password(password)
+            user.save()
+            assign_role(user, role)
+            users[username] = user
+        admin = users["admin"]
+
+        segments = {}
+        for name, description, members in SEGMENTS:
+            segments[name], _ = Segment.objects.get_or_create(
+                name=name, defaults={"description": description, "member_count": members}
+            )
+
+        connections = {}
+        for display_name, type_key, values in CONNECTIONS:
+            connection = Connection.objects.filter(display_name__iexact=display_name).first()
+            if connection is None:
+                connection = services.connection_create(
+                    connection_type=registry.get(type_key),
+                    display_name=display_name,
+                    values=values,
+                    user=admin,
+                )
+            connections[display_name] = connection
+
+        now = timezone.now()
+        for index, (name, connection_name, segment_names, fields, schedule) in enumerate(EXPORTS):
+            kind, at, weekday = schedule
+            export, created = Export.objects.get_or_create(
+                name=name,
+                defaults={
+                    "connection": connections.get(connection_name),
+                    "fields": fields,
+                    "schedule": kind,
+                    "schedule_time": at,
+                    "schedule_weekday": weekday,
+                    "created_by": users["contributor"] if index % 2 else admin,
+                    "last_run_at": now - datetime.timedelta(hours=6 * (index + 1)),
+                },
+            )
+            if created:
+                export.segments.set([segments[s] for s in segment_names])
+
+        for name, type_key, connection_name, segment_name in ENRICHMENTS:
+            connection = connections.get(connection_name)
+            Enrichment.objects.get_or_create(
+                name=name,
+                defaults={
+                    "type_key": type_key,
+                    "connection": connection,
+                    "segment": segments.get(segment_name),
+                    "status": EnrichmentStatus.ACTIVE if connection else EnrichmentStatus.INACTIVE,
+                    "enriched_customers": 0 if connection is None else 12_000,
+                    "created_by": users["contributor"],
+                },
+            )
+
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready: {len(connections)} connections, {Export.objects.count()} "
+                f"exports, {Enrichment.objects.count()} enrichments, {len(segments)} segments. "
+                "Users: admin, contributor, viewer."
+            )
+        )

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class EnrichmentsConfig(AppConfig):
+    name = "connections_admin.enrichments"
+    label = "enrichments"
+    verbose_name = _("Enrichments")

@@ -1,0 +1,73 @@
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+
+from connections_admin.connection_types.registry import UnknownConnectionType, registry
+from connections_admin.connections.models import Connection
+from connections_admin.segments.models import Segment
+
+
+class EnrichmentStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    INACTIVE = "inactive", _("Inactive")
+
+
+class Enrichment(models.Model):
+    """Brings third-party data in for all customers or one segment, through a connection.
+
+    ``type_key`` is the enrichment's connection type, kept when the connection is
+    detached so an inactive enrichment still says what it is.
+    """
+
+    name = models.CharField(_("name"), max_length=100)
+    type_key = models.CharField(_("type"), max_length=64)
+    connection = models.ForeignKey(
+        Connection,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enrichments",
+        verbose_name=_("connection"),
+    )
+    segment = models.ForeignKey(
+        Segment,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="enrichments",
+        verbose_name=_("customer data set"),
+        help_text=_("Empty means all customers."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=EnrichmentStatus.choices,
+        default=EnrichmentStatus.ACTIVE,
+    )
+    enriched_customers = models.PositiveIntegerField(_("enriched customers"), default=0)
+    last_refreshed_at = models.DateTimeField(_("last refresh"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(Lower("name"), name="enrichment_name_unique_ci"),
+            models.CheckConstraint(
+                condition=~models.Q(status="active") | models.Q(connection__isnull=False),
+                name="enrichment_active_has_connection",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def type_name(self) -> str:
+        try:
+            return str(registry.get(self.type_key).name)
+        except UnknownConnectionType:
+            return self.type_key

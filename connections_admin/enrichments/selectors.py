@@ -1,0 +1,20 @@
+from django.db.models import Q, QuerySet
+from django.db.models.functions import Lower
+
+from connections_admin.connection_types.registry import registry
+
+from .models import Enrichment
+
+
+def enrichment_list(*, search: str = "") -> QuerySet[Enrichment]:
+    queryset = Enrichment.objects.select_related("connection", "segment", "created_by").order_by(
+        Lower("name"), "pk"
+    )
+    search = search.strip()
+    if search:
+        queryset = queryset.filter(
+            Q(name__icontains=search)
+            | Q(connection__display_name__icontains=search)
+            | Q(type_key__in=registry.keys_matching(search))
+        )
+    return queryset

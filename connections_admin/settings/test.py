@@ -1,0 +1,15 @@
+"""Test settings: throwaway keys, fast password hashing, the database from DATABASE_URL."""
+
+from cryptography.fernet import Fernet
+
+from .base import *  # noqa: F403
+
+DEBUG = False
+SECRET_KEY = "test-secret-key-not-for-production-" + "x" * 30
+CONNECTIONS_SECRET_KEYS = [Fernet.generate_key().decode()]
+ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+STORAGES = {
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False}

@@ -1,0 +1,12 @@
+from django.contrib import admin
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("connections_admin.core.urls")),
+    path("accounts/", include("connections_admin.accounts.urls")),
+    path("admin/connections/", include("connections_admin.connections.urls")),
+    path("exports/", include("connections_admin.exports.urls")),
+    path("enrichments/", include("connections_admin.enrichments.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("django-admin/", admin.site.urls),
+]

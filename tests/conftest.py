@@ -1,0 +1,48 @@
+import pytest
+from django.contrib.auth import get_user_model
+
+from connections_admin.accounts.roles import Role, assign_role
+
+
+@pytest.fixture
+def make_user(db):
+    def make(role: Role, username: str | None = None):
+        username = username or f"{role.name.lower()}-user"
+        user = get_user_model().objects.create_user(username=username, password="pw-for-tests-1")
+        assign_role(user, role)
+        return user
+
+    return make
+
+
+@pytest.fixture
+def admin_user(make_user):
+    return make_user(Role.ADMIN, "alice-admin")
+
+
+@pytest.fixture
+def contributor_user(make_user):
+    return make_user(Role.CONTRIBUTOR, "carl-contributor")
+
+
+@pytest.fixture
+def viewer_user(make_user):
+    return make_user(Role.VIEWER, "vera-viewer")
+
+
+@pytest.fixture
+def admin_client(client, admin_user):
+    client.force_login(admin_user)
+    return client
+
+
+@pytest.fixture
+def as_role(client, make_user):
+    """as_role(None) is the anonymous client; as_role(Role.X) is signed in with that role."""
+
+    def login(role: Role | None):
+        if role is not None:
+            client.force_login(make_user(role, f"{role.name.lower()}-{id(client)}"))
+        return client
+
+    return login

@@ -1,0 +1,87 @@
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from connections_admin.connection_types.registry import registry
+from connections_admin.connections import services
+from connections_admin.connections.models import Connection
+from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
+from connections_admin.exports.models import Export, Schedule
+from connections_admin.segments.models import Segment
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+
+    username = factory.Sequence(lambda n: f"user{n}")
+
+
+class ConnectionFactory(factory.django.DjangoModelFactory):
+    """A connection made through the service, so its secrets are really encrypted.
+
+    ``values`` are the type's setup values; the default is an SFTP connection.
+    """
+
+    class Meta:
+        model = Connection
+
+    display_name = factory.Sequence(lambda n: f"Connection {n:04d}")
+    type_key = "sftp"
+    values = factory.LazyAttribute(
+        lambda o: {
+            "hostname": "sftp.example.com",
+            "port": 22,
+            "username": "exporter",
+            "password": "factory-sftp-password",
+            "export_folder": "out",
+            "compression": "gzipped",
+            "field_delimiter": "comma",
+        }
+    )
+    user = factory.SubFactory(UserFactory)
+
+    @classmethod
+    def _create(cls, model_class, *, display_name, type_key, values, user, **kwargs):
+        connection = services.connection_create(
+            connection_type=registry.get(type_key),
+            display_name=display_name,
+            values=values,
+            user=user,
+        )
+        if kwargs:
+            Connection.objects.filter(pk=connection.pk).update(**kwargs)
+            connection.refresh_from_db()
+        return connection
+
+
+class SegmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Segment
+
+    name = factory.Sequence(lambda n: f"Segment {n}")
+    member_count = 1000
+
+
+class ExportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Export
+
+    name = factory.Sequence(lambda n: f"Export {n:04d}")
+    connection = factory.SubFactory(ConnectionFactory)
+    fields = ["email"]
+    schedule = Schedule.DAILY
+    schedule_time = datetime.time(6, 0)
+
+
+class EnrichmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Enrichment
+
+    name = factory.Sequence(lambda n: f"Enrichment {n:04d}")
+    type_key = "leadspace"
+    connection = factory.SubFactory(
+        ConnectionFactory, type_key="leadspace", values={"token": "factory-leadspace-token"}
+    )
+    status = EnrichmentStatus.ACTIVE
