@@ -2,13 +2,24 @@
 
 import ipaddress
 import re
+import socket
 
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
-_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$", re.IGNORECASE)
+# ASCII only: with Unicode case folding "ſ" would match "s" and IDNA would turn it into one.
+_HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$", re.IGNORECASE | re.ASCII)
+
+
+def _legacy_ipv4(value: str) -> bool:
+    """True for spellings that resolvers read as an IPv4 address (127.1, 0x7f000001, ...)."""
+    try:
+        socket.inet_aton(value)
+    except OSError:
+        return False
+    return True
 
 
 def validate_hostname(value: str) -> None:
@@ -28,6 +39,11 @@ def validate_hostname(value: str) -> None:
                 code="internal_address",
             )
         return
+    if _legacy_ipv4(value) or value.rsplit(".", 1)[-1].isdigit():
+        raise ValidationError(
+            _("Write an IP address as four numbers separated by dots, such as 203.0.113.7."),
+            code="legacy_address",
+        )
     if not _HOSTNAME.match(value):
         raise ValidationError(
             _("Enter a hostname such as sftp.example.com: letters, digits, hyphens and dots."),
