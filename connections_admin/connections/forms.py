@@ -1,9 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from connections_admin.connection_types.base import ConnectionType
+from connections_admin.connection_types.base import ConnectionType, Usage
 
 from .models import Connection
+from .sharing import Audience, Sharing, shareable_groups, shareable_users, sharing_of
 
 SECRET_SET_HELP = _(
     "A value is set. Leave this empty to keep it, or type a new value to replace it."
@@ -51,6 +52,8 @@ class ConnectionForm(forms.Form):
                 field.required = False
                 field.help_text = SECRET_SET_HELP
             self.fields[name] = field
+        if connection_type.is_for(Usage.EXPORT):
+            self._add_sharing_fields(connection)
         if connection is None:
             self.fields["consent"] = forms.BooleanField(
                 label=_("I agree"),
@@ -59,6 +62,47 @@ class ConnectionForm(forms.Form):
             )
         else:
             self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def _add_sharing_fields(self, connection: Connection | None) -> None:
+        current = sharing_of(connection) if connection else Sharing(Audience.ADMINS)
+        self.fields["who_can_use"] = forms.ChoiceField(
+            label=_("Choose who can use this connection"),
+            choices=[(audience.value, audience.label) for audience in Audience],
+            widget=forms.RadioSelect,
+            initial=current.audience.value,
+            required=False,  # left out: administrators only, the default
+        )
+        self.fields["shared_users"] = forms.ModelMultipleChoiceField(
+            label=_("Chosen contributors"),
+            queryset=shareable_users(),
+            required=False,
+            initial=[user.pk for user in current.users],
+            widget=forms.SelectMultiple(attrs={"size": 6}),
+        )
+        self.fields["shared_groups"] = forms.ModelMultipleChoiceField(
+            label=_("Chosen groups"),
+            queryset=shareable_groups(),
+            required=False,
+            initial=[group.pk for group in current.groups],
+            widget=forms.SelectMultiple(attrs={"size": 4}),
+        )
+
+    @property
+    def has_sharing(self) -> bool:
+        return "who_can_use" in self.fields
+
+    def sharing(self) -> Sharing | None:
+        """Who may use the connection, as chosen; None for enrichment types."""
+        if not self.has_sharing:
+            return None
+        audience = Audience(self.cleaned_data["who_can_use"] or Audience.ADMINS)
+        if audience is not Audience.CHOSEN:
+            return Sharing(audience)
+        return Sharing(
+            audience,
+            users=list(self.cleaned_data["shared_users"]),
+            groups=list(self.cleaned_data["shared_groups"]),
+        )
 
     @property
     def type_fields(self) -> list[forms.BoundField]:
@@ -77,6 +121,14 @@ class ConnectionForm(forms.Form):
 
     def clean(self):
         cleaned = super().clean()
+        if (
+            cleaned.get("who_can_use") == Audience.CHOSEN
+            and not cleaned.get("shared_users")
+            and not cleaned.get("shared_groups")
+        ):
+            self.add_error(
+                "who_can_use", _("Choose at least one contributor or group to share it with.")
+            )
         for name, message in self.connection_type.clean(cleaned, self.secrets_set).items():
             if name not in self.errors:
                 self.add_error(name, message)

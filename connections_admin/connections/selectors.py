@@ -1,12 +1,12 @@
 """Reads of connections for the console's pages."""
 
-from django.contrib.auth.models import Group
 from django.db.models import (
     Case,
     Count,
     Exists,
     IntegerField,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -20,7 +20,11 @@ from connections_admin.connection_types.registry import registry
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.exports.models import Export
 
-from .models import Connection, ConnectionGroupObjectPermission
+from .models import (
+    Connection,
+    ConnectionGroupObjectPermission,
+    ConnectionUserObjectPermission,
+)
 
 
 def _count_of(model, limit: int | None = None) -> Subquery:
@@ -44,6 +48,17 @@ def shared_with_contributors() -> Exists:
     )
 
 
+def shared_with_chosen() -> Exists:
+    """Shared with particular users or groups (other than the Contributor group)."""
+    users = ConnectionUserObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), permission__codename="use_connection"
+    )
+    groups = ConnectionGroupObjectPermission.objects.filter(
+        content_object=OuterRef("pk"), permission__codename="use_connection"
+    ).exclude(group__name=Role.CONTRIBUTOR.group_name)
+    return Exists(users) | Exists(groups)
+
+
 def connection_list(*, search: str = "") -> QuerySet[Connection]:
     """Every connection with what the Connections tab shows and sorts by.
 
@@ -64,14 +79,13 @@ def connection_list(*, search: str = "") -> QuerySet[Connection]:
                 When(type_key__in=enrichment_keys, then=Value(True)),
                 default=shared_with_contributors(),
             ),
+            chosen_may_use=shared_with_chosen(),
             export_count=_count_of(Export),
             enrichment_count=_count_of(Enrichment),
         )
     )
     search = search.strip()
     if search:
-        from django.db.models import Q
-
         queryset = queryset.filter(
             Q(display_name__icontains=search) | Q(type_key__in=registry.keys_matching(search))
         )
@@ -88,7 +102,3 @@ def connection_usage(connection: Connection, *, limit: int = 10) -> dict:
         "exports": list(exports.values_list("name", flat=True)[:limit]),
         "enrichments": list(enrichments.values_list("name", flat=True)[:limit]),
     }
-
-
-def contributor_group() -> Group | None:
-    return Group.objects.filter(name=Role.CONTRIBUTOR.group_name).first()

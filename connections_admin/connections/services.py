@@ -12,6 +12,7 @@ from connections_admin.connection_types.base import ConnectionType
 
 from .crypto import decrypt_secrets, encrypt_secrets
 from .models import Connection
+from .sharing import Sharing, set_sharing
 
 
 class DisplayNameTaken(Exception):
@@ -48,6 +49,7 @@ def connection_create(
     display_name: str,
     values: dict,
     user: AbstractBaseUser,
+    sharing: Sharing | None = None,
 ) -> Connection:
     """Create a connection; the caller has the admin's consent to the data transfer."""
     settings, secrets = _split(connection_type, values)
@@ -66,6 +68,8 @@ def connection_create(
     try:
         with transaction.atomic():
             connection.save()
+            if sharing is not None:
+                set_sharing(connection, sharing)
     except IntegrityError as error:
         raise DisplayNameTaken(display_name) from error
     return connection
@@ -78,6 +82,7 @@ def connection_update(
     display_name: str,
     values: dict,
     user: AbstractBaseUser,
+    sharing: Sharing | None = None,
 ) -> Connection:
     """Save new values if nobody saved the connection since ``expected_version``.
 
@@ -107,6 +112,8 @@ def connection_update(
                 updated_at=timezone.now(),
                 version=F("version") + 1,
             )
+            if updated and sharing is not None:
+                set_sharing(connection, sharing)
     except IntegrityError as error:
         raise DisplayNameTaken(display_name) from error
     if not updated:

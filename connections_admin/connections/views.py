@@ -33,7 +33,7 @@ SORT_COLUMNS = [
     SortColumn("name", gettext_lazy("Display name"), ("name_sort",)),
     SortColumn("type", gettext_lazy("Type"), ("type_sort",)),
     SortColumn("used_for", gettext_lazy("Used for"), ("used_for_sort",)),
-    SortColumn("who", gettext_lazy("Who can use it"), ("contributors_may_use",)),
+    SortColumn("who", gettext_lazy("Who can use it"), ("contributors_may_use", "chosen_may_use")),
     SortColumn("exports", gettext_lazy("Exports"), ("export_count",)),
     SortColumn("enrichments", gettext_lazy("Enrichments"), ("enrichment_count",)),
     SortColumn("created", gettext_lazy("Created"), ("created_at",)),
@@ -97,6 +97,7 @@ def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 values=form.setup_values(),
                 user=request.user,
+                sharing=form.sharing(),
             )
         except services.DisplayNameTaken:
             form.add_error("display_name", _("A connection with this display name already exists."))
@@ -131,6 +132,7 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 display_name=form.cleaned_data["display_name"],
                 values=form.setup_values(),
                 user=request.user,
+                sharing=form.sharing(),
             )
         except services.ConnectionConflict as conflict:
             form.add_error(None, services.describe_conflict(conflict))

@@ -7,8 +7,19 @@ from .models import Enrichment
 
 
 def enrichment_list(*, search: str = "") -> QuerySet[Enrichment]:
-    queryset = Enrichment.objects.select_related("connection", "segment", "created_by").order_by(
-        Lower("name"), "pk"
+    """Enrichments with connection, segment and creator; searchable by name, connection, type."""
+    queryset = (
+        Enrichment.objects.select_related("connection", "segment", "created_by")
+        .defer(
+            "connection__settings",
+            "connection__secrets_encrypted",
+            "connection__secret_names",
+        )
+        .annotate(
+            name_sort=Lower("name"),
+            type_sort=registry.name_expression(),
+            connection_sort=Lower("connection__display_name"),
+        )
     )
     search = search.strip()
     if search:

@@ -4,4 +4,10 @@ from . import views
 
 app_name = "enrichments"
 
-urlpatterns = [path("", views.enrichment_list, name="list")]
+urlpatterns = [
+    path("", views.enrichment_list, name="list"),
+    path("new/", views.enrichment_new, name="new"),
+    path("<int:pk>/edit/", views.enrichment_edit, name="edit"),
+    path("<int:pk>/deactivate/", views.enrichment_deactivate, name="deactivate"),
+    path("<int:pk>/remove/", views.enrichment_remove, name="remove"),
+]

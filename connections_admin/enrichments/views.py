@@ -1,4 +1,10 @@
+"""The Enrichments page: everyone looks; contributors and admins change."""
+
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from connections_admin.accounts.permissions import role_required
@@ -6,8 +12,22 @@ from connections_admin.accounts.roles import Role
 from connections_admin.core.forms import SearchForm
 from connections_admin.core.htmx import render_page
 from connections_admin.core.pagination import paginate
+from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
 
+from . import services
+from .forms import EnrichmentForm
+from .models import Enrichment
 from .selectors import enrichment_list as select_enrichments
+
+SORT_COLUMNS = [
+    SortColumn("name", gettext_lazy("Name"), ("name_sort",)),
+    SortColumn("type", gettext_lazy("Type"), ("type_sort",)),
+    SortColumn("connection", gettext_lazy("Connection"), ("connection_sort",)),
+    SortColumn("status", gettext_lazy("Status"), ("status",)),
+    SortColumn("segment", gettext_lazy("Customer data set"), ("segment__name",)),
+    SortColumn("enriched", gettext_lazy("Enriched customers"), ("enriched_customers",)),
+    SortColumn("created_by", gettext_lazy("Created by"), ("created_by__username",)),
+]
 
 
 @role_required(Role.VIEWER)
@@ -15,6 +35,76 @@ from .selectors import enrichment_list as select_enrichments
 def enrichment_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    page = paginate(request, select_enrichments(search=query), 50)
-    context = {"search_form": search, "query": query, "page": page}
+    sort = parse_sort(request.GET, SORT_COLUMNS, default="name")
+    context = {
+        "search_form": search,
+        "query": query,
+        "sort": sort,
+        "sort_headers": sort_headers(sort, SORT_COLUMNS),
+        "page": paginate(request, sort.apply(select_enrichments(search=query)), 50),
+    }
     return render_page(request, "enrichments/list.html", context, fragment="results")
+
+
+def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
+    form = EnrichmentForm(request.POST or None, instance=enrichment, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        adding = enrichment.pk is None
+        try:
+            saved = services.enrichment_save(enrichment=form.save(commit=False), user=request.user)
+        except services.EnrichmentNameTaken:
+            form.add_error("name", _("An enrichment with this name already exists."))
+        except services.ConnectionGone:
+            form.add_error("connection", _("That connection was removed meanwhile."))
+        else:
+            message = (
+                _("Enrichment “%s” was created.") if adding else _("Enrichment “%s” was saved.")
+            )
+            messages.success(request, message % saved.name)
+            return redirect("enrichments:list")
+    context = {"form": form, "enrichment": enrichment}
+    return render_page(request, "enrichments/form.html", context, fragment="page")
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def enrichment_new(request: HttpRequest) -> HttpResponse:
+    return _edit_form(request, Enrichment())
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def enrichment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit_form(request, get_object_or_404(Enrichment, pk=pk))
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
+    enrichment = get_object_or_404(Enrichment.objects.select_related("connection"), pk=pk)
+    if request.method == "POST":
+        if services.enrichment_deactivate(enrichment_ids=[enrichment.pk]):
+            messages.success(
+                request,
+                _("Enrichment “%s” was deactivated. Attach a connection to activate it again.")
+                % enrichment.name,
+            )
+        else:
+            messages.info(request, _("Enrichment “%s” was already inactive.") % enrichment.name)
+        return redirect("enrichments:list")
+    context = {"enrichment": enrichment, "action": "deactivate"}
+    return render_page(request, "enrichments/confirm.html", context, fragment="page")
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def enrichment_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST":
+        name = Enrichment.objects.filter(pk=pk).values_list("name", flat=True).first()
+        if name is None or not services.enrichment_remove(enrichment_id=pk):
+            messages.info(request, _("That enrichment was already removed."))
+        else:
+            messages.success(request, _("Enrichment “%s” was removed.") % name)
+        return redirect("enrichments:list")
+    context = {"enrichment": get_object_or_404(Enrichment, pk=pk), "action": "remove"}
+    return render_page(request, "enrichments/confirm.html", context, fragment="page")

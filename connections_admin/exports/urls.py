@@ -4,4 +4,11 @@ from . import views
 
 app_name = "exports"
 
-urlpatterns = [path("", views.export_list, name="list")]
+urlpatterns = [
+    path("", views.export_list, name="list"),
+    path("new/", views.export_new, name="new"),
+    path("connection-options/", views.connection_options, name="connection_options"),
+    path("<int:pk>/edit/", views.export_edit, name="edit"),
+    path("<int:pk>/disconnect/", views.export_disconnect, name="disconnect"),
+    path("<int:pk>/remove/", views.export_remove, name="remove"),
+]

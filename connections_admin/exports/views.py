@@ -1,13 +1,34 @@
-from django.http import HttpRequest, HttpResponse
+"""The Exports page, and adding, editing, disconnecting and removing exports."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, QueryDict
+from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
 from connections_admin.core.forms import SearchForm
-from connections_admin.core.htmx import render_page
+from connections_admin.core.htmx import render_page, wants_fragment
 from connections_admin.core.pagination import paginate
+from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
 
-from .selectors import export_list as select_exports
+from . import selectors, services
+from .forms import ExportForm
+from .models import Export
+
+SORT_COLUMNS = [
+    SortColumn("name", gettext_lazy("Name"), ("name_sort",)),
+    SortColumn("connection", gettext_lazy("Connection"), ("connection_sort",)),
+    SortColumn("status", gettext_lazy("Status"), ("connection",)),
+    SortColumn("schedule", gettext_lazy("Schedule"), ("schedule", "schedule_time")),
+    SortColumn("last_run", gettext_lazy("Last run"), ("last_run_at",)),
+    SortColumn("created_by", gettext_lazy("Created by"), ("created_by__username",)),
+]
 
 
 @role_required(Role.VIEWER)
@@ -15,6 +36,148 @@ from .selectors import export_list as select_exports
 def export_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    page = paginate(request, select_exports(search=query), 50)
-    context = {"search_form": search, "query": query, "page": page}
+    sort = parse_sort(request.GET, SORT_COLUMNS, default="name")
+    exports = sort.apply(selectors.export_list(user=request.user, search=query))
+    context = {
+        "search_form": search,
+        "query": query,
+        "sort": sort,
+        "sort_headers": sort_headers(sort, SORT_COLUMNS),
+        "page": paginate(request, exports, 50),
+    }
     return render_page(request, "exports/list.html", context, fragment="results")
+
+
+def _initial_from(data: QueryDict) -> dict:
+    """A submitted form's values as initial data, to redisplay it without errors."""
+    multi = {"segments", "fields"}
+    return {key: data.getlist(key) if key in multi else data.get(key) for key in data}
+
+
+def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
+    """Add (``export.pk`` is None) or edit an export."""
+    connection_query = request.POST.get("connection_q", request.GET.get("connection_q", ""))
+    if request.method == "POST" and "find_connection" in request.POST:
+        # Without JavaScript, "Find" submits the whole form: show it again, unchecked.
+        form = ExportForm(instance=export, user=request.user, initial=_initial_from(request.POST))
+    else:
+        form = ExportForm(request.POST or None, instance=export, user=request.user)
+        if request.method == "POST" and form.is_valid():
+            adding = export.pk is None
+            try:
+                saved = services.export_save(
+                    export=form.save(commit=False),
+                    segments=form.cleaned_data["segments"],
+                    user=request.user,
+                )
+            except services.ExportNameTaken:
+                form.add_error("name", _("An export with this name already exists."))
+            except services.ConnectionGone:
+                form.add_error("connection", _("That connection was removed meanwhile."))
+            else:
+                message = _("Export “%s” was added.") if adding else _("Export “%s” was saved.")
+                messages.success(request, message % saved.name)
+                return redirect("exports:list")
+    selected = _selected_connection_id(form)
+    choices, total = selectors.connection_choices(request.user, search=connection_query)
+    context = {
+        "form": form,
+        "export": export,
+        "connection_query": connection_query,
+        "choices": _with_selected(choices, form, selected),
+        "choices_total": total,
+        "selected": selected,
+    }
+    return render_page(request, "exports/form.html", context, fragment="page")
+
+
+def _selected_connection_id(form: ExportForm) -> str:
+    value = form["connection"].value()
+    return str(value) if value not in (None, "") else ""
+
+
+def _with_selected(choices: list, form: ExportForm, selected: str) -> list:
+    """Keep the chosen connection among the options even when the search hides it."""
+    if not selected or any(str(c.pk) == selected for c in choices):
+        return choices
+    chosen = (
+        form.fields["connection"].queryset.filter(pk=selected).first()
+        if selected.isdigit()
+        else None
+    )
+    return [chosen, *choices] if chosen else choices
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def export_new(request: HttpRequest) -> HttpResponse:
+    return _edit_form(request, Export())
+
+
+def _manageable_export(request: HttpRequest, pk: int) -> Export:
+    export = get_object_or_404(Export.objects.select_related("connection"), pk=pk)
+    if not selectors.may_manage_export(request.user, export):
+        raise PermissionDenied
+    return export
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def export_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _edit_form(request, _manageable_export(request, pk))
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET"])
+def connection_options(request: HttpRequest) -> HttpResponse:
+    """The connection choices matching a search, for the Add export form's search-as-you-type."""
+    query = request.GET.get("connection_q", "")[:100]
+    if not wants_fragment(request):
+        return redirect(f"{reverse('exports:new')}?{urlencode({'connection_q': query})}")
+    form = ExportForm(user=request.user, initial={"connection": request.GET.get("connection")})
+    selected = _selected_connection_id(form)
+    choices, total = selectors.connection_choices(request.user, search=query)
+    context = {
+        "form": form,
+        "connection_query": query,
+        "choices": _with_selected(choices, form, selected),
+        "choices_total": total,
+        "selected": selected,
+    }
+    return render_page(request, "exports/form.html", context, fragment="options")
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def export_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
+    export = _manageable_export(request, pk)
+    if request.method == "POST":
+        if services.export_disconnect(export_ids=[export.pk]):
+            messages.success(
+                request,
+                _(
+                    "Export “%s” was disconnected. It keeps its settings and runs again "
+                    "once another connection is attached."
+                )
+                % export.name,
+            )
+        else:
+            messages.info(request, _("Export “%s” had no connection.") % export.name)
+        return redirect("exports:list")
+    context = {"export": export, "action": "disconnect"}
+    return render_page(request, "exports/confirm.html", context, fragment="page")
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "POST"])
+def export_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    if request.method == "POST" and not Export.objects.filter(pk=pk).exists():
+        messages.info(request, _("That export was already removed."))
+        return redirect("exports:list")
+    export = _manageable_export(request, pk)
+    if request.method == "POST":
+        services.export_remove(export_id=export.pk)
+        messages.success(request, _("Export “%s” was removed.") % export.name)
+        return redirect("exports:list")
+    context = {"export": export, "action": "remove"}
+    return render_page(request, "exports/confirm.html", context, fragment="page")

@@ -24,6 +24,7 @@ def edit_data(connection, **overrides):
         "password": "",
         "ssh_private_key": "",
         "version": connection.version,
+        "who_can_use": "admins",
     }
     data.update(overrides)
     return data

@@ -26,6 +26,7 @@ def sftp_data(**overrides):
         "compression": "gzipped",
         "field_delimiter": "comma",
         "consent": "on",
+        "who_can_use": "admins",
     }
     data.update(overrides)
     return data

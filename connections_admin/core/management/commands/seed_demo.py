@@ -11,12 +11,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from connections_admin.accounts.roles import Role, assign_role
+from connections_admin.connection_types.base import Usage
 from connections_admin.connection_types.registry import registry
 from connections_admin.connections import services
 from connections_admin.connections.models import Connection
+from connections_admin.connections.sharing import Audience, Sharing, set_sharing
 from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
 from connections_admin.exports.models import Export, Schedule
 from connections_admin.segments.models import Segment
+
+# Export connections contributors may use; the others stay for administrators only.
+SHARED_WITH_CONTRIBUTORS = {"SFTP: partner drop for weekly lists", "SendGrid: newsletters"}
 
 USERS = [("admin", Role.ADMIN), ("contributor", Role.CONTRIBUTOR), ("viewer", Role.VIEWER)]
 
@@ -166,6 +171,11 @@ class Command(BaseCommand):
                     user=admin,
                 )
             connections[display_name] = connection
+            if connection.is_for(Usage.EXPORT):
+                shared = display_name in SHARED_WITH_CONTRIBUTORS
+                set_sharing(
+                    connection, Sharing(Audience.CONTRIBUTORS if shared else Audience.ADMINS)
+                )
 
         now = timezone.now()
         for index, (name, connection_name, segment_names, fields, schedule) in enumerate(EXPORTS):

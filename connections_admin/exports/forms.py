@@ -1,0 +1,103 @@
+from django import forms
+from django.contrib.auth.models import AbstractBaseUser
+from django.utils.translation import gettext_lazy as _
+
+from connections_admin.connection_types.base import Usage
+from connections_admin.connections.sharing import usable_connections
+from connections_admin.segments.models import Segment
+
+from .models import CUSTOMER_FIELDS, Export, Schedule, Weekday
+
+TIMED = {Schedule.DAILY, Schedule.WEEKLY}
+
+
+class ExportForm(forms.ModelForm):
+    """Add export / edit export: where to (a connection this user may use), what, how often."""
+
+    connection = forms.ModelChoiceField(
+        label=_("Connection for export"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose a connection for the export."),
+            "invalid_choice": _("Choose one of the connections you may use for exports."),
+        },
+    )
+    segments = forms.ModelMultipleChoiceField(
+        label=_("Segments"),
+        queryset=Segment.objects.order_by("name"),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one segment to send."),
+            "invalid_choice": _("Choose segments from the list."),
+            "invalid_pk_value": _("Choose segments from the list."),
+        },
+    )
+    fields = forms.MultipleChoiceField(
+        label=_("Fields to send"),
+        choices=list(CUSTOMER_FIELDS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": _("Choose at least one field to send."),
+            "invalid_choice": _("Choose fields from the list."),
+        },
+    )
+    schedule = forms.ChoiceField(
+        label=_("Schedule"), choices=Schedule.choices, widget=forms.RadioSelect
+    )
+    schedule_time = forms.TimeField(
+        label=_("At (time, UTC)"),
+        required=False,
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+    )
+    schedule_weekday = forms.TypedChoiceField(
+        label=_("On"),
+        choices=[("", "—"), *Weekday.choices],
+        coerce=int,
+        required=False,
+        empty_value=None,
+    )
+
+    class Meta:
+        model = Export
+        fields = [
+            "connection",
+            "name",
+            "segments",
+            "fields",
+            "schedule",
+            "schedule_time",
+            "schedule_weekday",
+        ]
+        labels = {"name": _("Export name")}
+
+    def __init__(self, *args, user: AbstractBaseUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["connection"].queryset = usable_connections(user, Usage.EXPORT).only(
+            "pk", "display_name", "type_key"
+        )
+        if self.instance.pk is not None:
+            # An existing export may stay without a connection (inactive).
+            self.fields["connection"].required = False
+
+    def clean_name(self) -> str:
+        name = self.cleaned_data["name"].strip()
+        others = Export.objects.filter(name__iexact=name)
+        if self.instance.pk is not None:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise forms.ValidationError(_("An export with this name already exists."))
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        schedule = cleaned.get("schedule")
+        if schedule in TIMED and cleaned.get("schedule_time") is None:
+            self.add_error("schedule_time", _("Give the time to run it at."))
+        if schedule == Schedule.WEEKLY and cleaned.get("schedule_weekday") is None:
+            self.add_error("schedule_weekday", _("Choose the day of the week to run it on."))
+        if schedule not in TIMED:
+            cleaned["schedule_time"] = None
+        if schedule != Schedule.WEEKLY:
+            cleaned["schedule_weekday"] = None
+        return cleaned
