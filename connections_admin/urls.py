@@ -4,6 +4,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("connections_admin.core.urls")),
     path("accounts/", include("connections_admin.accounts.urls")),
+    path("admin/activity/", include("connections_admin.audit.urls")),
     path("admin/connections/", include("connections_admin.connections.urls")),
     path("exports/", include("connections_admin.exports.urls")),
     path("enrichments/", include("connections_admin.enrichments.urls")),

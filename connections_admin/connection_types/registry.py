@@ -88,8 +88,11 @@ class ConnectionTypeRegistry:
 
     # SQL expressions built from the catalog, so lists can sort by what a type *says*
     # (its name, what it is used for) without a column per attribute.
-    def name_expression(self, field: str = "type_key") -> Expression:
-        return self._case(field, lambda t: str(t.name).casefold())
+    def name_expression(self, field: str = "type_key", *, for_sorting: bool = True) -> Expression:
+        """The type's name in the active language (casefolded when for sorting)."""
+        if for_sorting:
+            return self._case(field, lambda t: str(t.name).casefold())
+        return self._case(field, lambda t: str(t.name))
 
     def used_for_expression(self, field: str = "type_key") -> Expression:
         return self._case(field, lambda t: t.used_for_label().casefold())

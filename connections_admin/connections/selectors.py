@@ -20,6 +20,7 @@ from connections_admin.connection_types.registry import registry
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.exports.models import Export
 
+from .dependants import summary
 from .models import (
     Connection,
     ConnectionGroupObjectPermission,
@@ -96,9 +97,11 @@ def connection_usage(connection: Connection, *, limit: int = 10) -> dict:
     """What uses a connection: counts, and the first ``limit`` of each, by name."""
     exports = connection.exports.order_by(Lower("name"))
     enrichments = connection.enrichments.order_by(Lower("name"))
+    export_count, enrichment_count = exports.count(), enrichments.count()
     return {
-        "export_count": exports.count(),
-        "enrichment_count": enrichments.count(),
+        "export_count": export_count,
+        "enrichment_count": enrichment_count,
+        "summary": summary(export_count, enrichment_count),
         "exports": list(exports.values_list("name", flat=True)[:limit]),
         "enrichments": list(enrichments.values_list("name", flat=True)[:limit]),
     }

@@ -8,6 +8,8 @@ from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from connections_admin.audit.models import Action, ObjectKind
+from connections_admin.audit.services import audit_record
 from connections_admin.connection_types.base import ConnectionType
 
 from .crypto import decrypt_secrets, encrypt_secrets
@@ -68,11 +70,49 @@ def connection_create(
     try:
         with transaction.atomic():
             connection.save()
+            details = []
             if sharing is not None:
                 set_sharing(connection, sharing)
+                details.append(_("Who can use it: %s") % sharing.audience.label)
+            _audit(connection, user, Action.CONNECTION_CREATED, details)
+            _audit(connection, user, Action.CONSENT_GIVEN)
     except IntegrityError as error:
         raise DisplayNameTaken(display_name) from error
     return connection
+
+
+def _audit(connection: Connection, user, action: Action, changes=()) -> None:
+    audit_record(
+        actor=user,
+        action=action,
+        kind=ObjectKind.CONNECTION,
+        object_id=connection.pk,
+        name=connection.display_name,
+        type_name=connection.type_name,
+        changes=changes,
+    )
+
+
+def _describe_changes(
+    connection_type: type[ConnectionType],
+    before: Connection,
+    display_name: str,
+    settings: dict,
+    new_secrets: dict,
+) -> list[str]:
+    """What an edit changes, by field label; secrets only by name ("Password changed")."""
+    changes = []
+    if before.display_name != display_name:
+        changes.append(_("Display name changed"))
+    for name, field in connection_type.fields.items():
+        changed = (
+            name in new_secrets
+            if name in connection_type.secret_fields
+            else before.settings.get(name) != settings.get(name)
+        )
+        if changed:
+            changes.append(_("%s changed") % field.label)
+    return changes
 
 
 def connection_update(
@@ -112,8 +152,16 @@ def connection_update(
                 updated_at=timezone.now(),
                 version=F("version") + 1,
             )
-            if updated and sharing is not None:
-                set_sharing(connection, sharing)
+            if updated:
+                changes = _describe_changes(
+                    connection_type, connection, display_name, settings, new_secrets
+                )
+                if changes:
+                    connection.display_name = display_name
+                    _audit(connection, user, Action.CONNECTION_EDITED, changes)
+                if sharing is not None and set_sharing(connection, sharing):
+                    described = _("Who can use it: %s") % sharing.audience.label
+                    _audit(connection, user, Action.CONNECTION_SHARING_CHANGED, [described])
     except IntegrityError as error:
         raise DisplayNameTaken(display_name) from error
     if not updated:
@@ -125,7 +173,7 @@ def connection_update(
     return connection
 
 
-def connection_remove(*, connection_id: int) -> str:
+def connection_remove(*, connection_id: int, user: AbstractBaseUser | None = None) -> str:
     """Remove an unused connection (and its permission rows); returns its display name.
 
     The check and the delete run in one transaction holding a lock on the
@@ -137,18 +185,25 @@ def connection_remove(*, connection_id: int) -> str:
         connection = Connection.objects.select_for_update().filter(pk=connection_id).first()
         if connection is None:
             raise ConnectionAlreadyRemoved
-        exports = connection.exports.count()
-        enrichments = connection.enrichments.count()
+        exports, enrichments = count_dependants(connection)
         if exports or enrichments:
             raise ConnectionInUse(export_count=exports, enrichment_count=enrichments)
         try:
-            connection.delete()
+            with transaction.atomic():
+                connection.delete()
         except ProtectedError as error:
             raise ConnectionInUse(
                 export_count=connection.exports.count(),
                 enrichment_count=connection.enrichments.count(),
             ) from error
+        connection.pk = connection_id
+        _audit(connection, user, Action.CONNECTION_REMOVED)
     return connection.display_name
+
+
+def count_dependants(connection: Connection) -> tuple[int, int]:
+    """How many exports and enrichments use the connection (inside the removal's lock)."""
+    return connection.exports.count(), connection.enrichments.count()
 
 
 def describe_conflict(conflict: ConnectionConflict) -> str:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("new/<str:type_key>/", views.connection_new, name="new"),
     path("<int:pk>/edit/", views.connection_edit, name="edit"),
     path("<int:pk>/remove/", views.connection_remove, name="remove"),
+    path("<int:pk>/remove/dependants/", views.connection_dependants, name="dependants"),
 ]

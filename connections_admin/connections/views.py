@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
+from django_htmx.http import trigger_client_event
 
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
@@ -19,10 +20,10 @@ from connections_admin.connection_types.base import Usage
 from connections_admin.connection_types.registry import registry
 from connections_admin.core.forms import SearchForm
 from connections_admin.core.htmx import pane_closed, render_page, wants_fragment
-from connections_admin.core.pagination import paginate
+from connections_admin.core.pagination import paginate, paginate_param
 from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
 
-from . import selectors, services
+from . import dependants, selectors, services
 from .crypto import SecretsUnreadable
 from .forms import ConnectionForm
 from .models import Connection
@@ -159,7 +160,7 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
-            name = services.connection_remove(connection_id=pk)
+            name = services.connection_remove(connection_id=pk, user=request.user)
         except services.ConnectionAlreadyRemoved:
             return _done(request, _("That connection was already removed."))
         except services.ConnectionInUse:
@@ -173,3 +174,78 @@ def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
         "refused": request.method == "POST",
     }
     return render_page(request, "connections/remove.html", context, fragment="pane")
+
+
+DEPENDANT_ACTIONS = {
+    # action: (which ids, what it does)
+    "disconnect_exports": "export",
+    "remove_exports": "export",
+    "deactivate_enrichments": "enrichment",
+    "remove_enrichments": "enrichment",
+}
+
+
+def _posted_action(request: HttpRequest) -> tuple[str, list[str]]:
+    """The action asked for and the ids it applies to (a row's own button, or the selection)."""
+    row_action = request.POST.get("row_action", "")
+    if ":" in row_action:
+        action, _sep, raw_id = row_action.partition(":")
+        return action, [raw_id]
+    action = request.POST.get("action", "")
+    return action, request.POST.getlist(DEPENDANT_ACTIONS.get(action, "export"))
+
+
+def _apply_dependant_action(request: HttpRequest, connection: Connection) -> tuple[str, bool]:
+    """Carry out a posted action on this connection's dependants; returns (message, ok)."""
+    action, raw_ids = _posted_action(request)
+    if action not in DEPENDANT_ACTIONS:
+        return _("Choose what to do: Disconnect, Deactivate or Remove."), False
+    if not raw_ids:
+        kind = DEPENDANT_ACTIONS[action]
+        return (
+            _("Select at least one export first.")
+            if kind == "export"
+            else _("Select at least one enrichment first."),
+            False,
+        )
+    try:
+        ids = sorted({int(raw) for raw in raw_ids})
+    except ValueError:
+        return _("The selection was not understood. Nothing was changed."), False
+    outcome = dependants.apply(action=action, connection=connection, ids=ids, user=request.user)
+    if outcome is None:
+        return (
+            _(
+                "Some of the selected items do not use this connection any more: they were "
+                "changed or removed meanwhile. Nothing was changed; the lists below are "
+                "up to date."
+            ),
+            False,
+        )
+    return outcome, True
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
+    """What uses a connection, with Disconnect / Deactivate / Remove, one by one or selected."""
+    connection = get_object_or_404(Connection, pk=pk)
+    notice, ok = "", True
+    if request.method == "POST":
+        notice, ok = _apply_dependant_action(request, connection)
+        if not wants_fragment(request):
+            (messages.success if ok else messages.error)(request, notice)
+            return redirect("connections:dependants", pk=connection.pk)
+    context = {
+        "connection": connection,
+        "exports": paginate_param(request, dependants.exports_of(connection), "exports_page"),
+        "enrichments": paginate_param(
+            request, dependants.enrichments_of(connection), "enrichments_page"
+        ),
+        "notice": notice,
+        "notice_ok": ok,
+    }
+    response = render_page(request, "connections/dependants.html", context, fragment="pane")
+    if request.method == "POST" and ok:
+        trigger_client_event(response, CHANGED_EVENT)
+    return response

@@ -56,6 +56,9 @@ def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
             form.add_error("name", _("An enrichment with this name already exists."))
         except services.ConnectionGone:
             form.add_error("connection", _("That connection was removed meanwhile."))
+        except Enrichment.DoesNotExist:
+            messages.info(request, _("That enrichment was removed meanwhile."))
+            return redirect("enrichments:list")
         else:
             message = (
                 _("Enrichment “%s” was created.") if adding else _("Enrichment “%s” was saved.")
@@ -83,7 +86,7 @@ def enrichment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     enrichment = get_object_or_404(Enrichment.objects.select_related("connection"), pk=pk)
     if request.method == "POST":
-        if services.enrichment_deactivate(enrichment_ids=[enrichment.pk]):
+        if services.enrichment_deactivate(enrichment_ids=[enrichment.pk], user=request.user):
             messages.success(
                 request,
                 _("Enrichment “%s” was deactivated. Attach a connection to activate it again.")
@@ -101,7 +104,7 @@ def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 def enrichment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         name = Enrichment.objects.filter(pk=pk).values_list("name", flat=True).first()
-        if name is None or not services.enrichment_remove(enrichment_id=pk):
+        if name is None or not services.enrichment_remove(enrichment_id=pk, user=request.user):
             messages.info(request, _("That enrichment was already removed."))
         else:
             messages.success(request, _("Enrichment “%s” was removed.") % name)

@@ -74,6 +74,9 @@ def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
                 form.add_error("name", _("An export with this name already exists."))
             except services.ConnectionGone:
                 form.add_error("connection", _("That connection was removed meanwhile."))
+            except Export.DoesNotExist:
+                messages.info(request, _("That export was removed meanwhile."))
+                return redirect("exports:list")
             else:
                 message = _("Export “%s” was added.") if adding else _("Export “%s” was saved.")
                 messages.success(request, message % saved.name)
@@ -152,7 +155,7 @@ def connection_options(request: HttpRequest) -> HttpResponse:
 def export_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
     export = _manageable_export(request, pk)
     if request.method == "POST":
-        if services.export_disconnect(export_ids=[export.pk]):
+        if services.export_disconnect(export_ids=[export.pk], user=request.user):
             messages.success(
                 request,
                 _(
@@ -176,7 +179,7 @@ def export_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exports:list")
     export = _manageable_export(request, pk)
     if request.method == "POST":
-        services.export_remove(export_id=export.pk)
+        services.export_remove(export_id=export.pk, user=request.user)
         messages.success(request, _("Export “%s” was removed.") % export.name)
         return redirect("exports:list")
     context = {"export": export, "action": "remove"}

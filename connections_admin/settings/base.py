@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "connections_admin.segments",
     "connections_admin.exports",
     "connections_admin.enrichments",
+    "connections_admin.audit",
 ]
 
 MIDDLEWARE = [

@@ -109,9 +109,26 @@
     if (dialog && dialog.open) dialog.close();
   }
 
+  /* "Select all" checkboxes of the Remove dialog's lists (hidden without JavaScript). */
+  function initSelectAll(root) {
+    root.querySelectorAll("[data-select-all]").forEach(function (box) {
+      if (box.dataset.selectReady) return;
+      box.dataset.selectReady = "1";
+      box.hidden = false;
+      var form = box.closest("form");
+      var name = box.dataset.selectAll;
+      box.addEventListener("change", function () {
+        form.querySelectorAll("input[type=checkbox][name=" + name + "]").forEach(function (item) {
+          item.checked = box.checked;
+        });
+      });
+    });
+  }
+
   function init(root) {
     initMenus(root);
     initTabs(root);
+    initSelectAll(root);
   }
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -1,0 +1,94 @@
+"""What uses a connection, and the guided actions of the Remove dialog."""
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from connections_admin.enrichments import services as enrichment_services
+from connections_admin.enrichments.models import Enrichment
+from connections_admin.exports import services as export_services
+from connections_admin.exports.models import Export
+
+from .models import Connection
+
+PAGE_SIZE = 25
+
+
+def exports_of(connection: Connection) -> QuerySet[Export]:
+    return (
+        connection.exports.select_related("created_by")
+        .only("pk", "name", "schedule", "schedule_time", "schedule_weekday", "created_by__username")
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def enrichments_of(connection: Connection) -> QuerySet[Enrichment]:
+    return (
+        connection.enrichments.select_related("segment")
+        .only("pk", "name", "type_key", "segment__name")
+        .order_by(Lower("name"), "pk")
+    )
+
+
+def apply(
+    *, action: str, connection: Connection, ids: list[int], user: AbstractBaseUser
+) -> str | None:
+    """Disconnect / remove exports or deactivate / remove enrichments of ``connection``.
+
+    All or nothing: if any id does not (or no longer) belong to this connection,
+    nothing changes and None is returned. Otherwise returns the message to show.
+    """
+    with transaction.atomic():
+        if action in ("disconnect_exports", "remove_exports"):
+            chosen = Export.objects.filter(pk__in=ids, connection=connection)
+        else:
+            chosen = Enrichment.objects.filter(pk__in=ids, connection=connection)
+        # Lock the chosen rows: a concurrent change makes the count differ.
+        if len(chosen.select_for_update().values_list("pk", flat=True)) != len(ids):
+            return None
+        count = len(ids)
+        if action == "disconnect_exports":
+            export_services.export_disconnect(
+                export_ids=ids, user=user, connection_id=connection.pk
+            )
+            return ngettext(
+                "%(count)d export was disconnected. It keeps its settings.",
+                "%(count)d exports were disconnected. They keep their settings.",
+                count,
+            ) % {"count": count}
+        if action == "remove_exports":
+            export_services.exports_remove(exports=chosen, user=user)
+            return ngettext(
+                "%(count)d export was removed.", "%(count)d exports were removed.", count
+            ) % {"count": count}
+        if action == "deactivate_enrichments":
+            enrichment_services.enrichment_deactivate(
+                enrichment_ids=ids, user=user, connection_id=connection.pk
+            )
+            return ngettext(
+                "%(count)d enrichment was deactivated.",
+                "%(count)d enrichments were deactivated.",
+                count,
+            ) % {"count": count}
+        enrichment_services.enrichments_remove(enrichments=chosen, user=user)
+        return ngettext(
+            "%(count)d enrichment was removed.", "%(count)d enrichments were removed.", count
+        ) % {"count": count}
+
+
+def summary(export_count: int, enrichment_count: int) -> str:
+    parts = []
+    if export_count:
+        parts.append(
+            ngettext("%(count)d export", "%(count)d exports", export_count)
+            % {"count": export_count}
+        )
+    if enrichment_count:
+        parts.append(
+            ngettext("%(count)d enrichment", "%(count)d enrichments", enrichment_count)
+            % {"count": enrichment_count}
+        )
+    return _(" and ").join(parts)
