@@ -79,6 +79,30 @@ def apply(
         ) % {"count": count}
 
 
+def apply_to_all(*, action: str, connection: Connection, user: AbstractBaseUser) -> str:
+    """Disconnect every export, or deactivate every enrichment, of ``connection``."""
+    with transaction.atomic():
+        if action == "disconnect_all_exports":
+            ids = list(connection.exports.values_list("pk", flat=True))
+            count = export_services.export_disconnect(
+                export_ids=ids, user=user, connection_id=connection.pk
+            )
+            return ngettext(
+                "%(count)d export was disconnected. It keeps its settings.",
+                "%(count)d exports were disconnected. They keep their settings.",
+                count,
+            ) % {"count": count}
+        ids = list(connection.enrichments.values_list("pk", flat=True))
+        count = enrichment_services.enrichment_deactivate(
+            enrichment_ids=ids, user=user, connection_id=connection.pk
+        )
+        return ngettext(
+            "%(count)d enrichment was deactivated.",
+            "%(count)d enrichments were deactivated.",
+            count,
+        ) % {"count": count}
+
+
 def summary(export_count: int, enrichment_count: int) -> str:
     parts = []
     if export_count:

@@ -177,7 +177,9 @@ def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 DEPENDANT_ACTIONS = {
-    # action: (which ids, what it does)
+    # action: the name of the posted ids it applies to ("" for all dependants)
+    "disconnect_all_exports": "",
+    "deactivate_all_enrichments": "",
     "disconnect_exports": "export",
     "remove_exports": "export",
     "deactivate_enrichments": "enrichment",
@@ -200,6 +202,10 @@ def _apply_dependant_action(request: HttpRequest, connection: Connection) -> tup
     action, raw_ids = _posted_action(request)
     if action not in DEPENDANT_ACTIONS:
         return _("Choose what to do: Disconnect, Deactivate or Remove."), False
+    if not DEPENDANT_ACTIONS[action]:
+        return dependants.apply_to_all(
+            action=action, connection=connection, user=request.user
+        ), True
     if not raw_ids:
         kind = DEPENDANT_ACTIONS[action]
         return (

@@ -32,7 +32,7 @@ def parse_sort(params: QueryDict, columns: list[SortColumn], default: str) -> So
     by_key = {column.key: column for column in columns}
     raw = params.get("sort", default)
     descending = raw.startswith("-")
-    column = by_key.get(raw.lstrip("-"))
+    column = by_key.get(raw.removeprefix("-"))
     if column is None:
         descending = default.startswith("-")
         column = by_key[default.lstrip("-")]

@@ -156,3 +156,6 @@ LOGGING = {
 }
 
 CONNECTIONS_PAGE_SIZE = 50
+
+# Bulk actions post one field per selected export; allow large selections.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
