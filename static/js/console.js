@@ -6,6 +6,7 @@
 
   var dialog = null;
   var paneOpener = null;
+  var pendingFocusId = null;  // opener to refocus once the refreshed list is in
 
   function announce(text) {
     var region = document.getElementById("messages");
@@ -63,7 +64,7 @@
         else if (event.key === " ") { event.preventDefault(); document.activeElement.click(); }
       });
       menu.addEventListener("click", function () {
-        paneOpener = button;
+        paneOpener = button;  // focus returns to the ellipsis button when the pane closes
         close(false);
       });
     });
@@ -147,7 +148,11 @@
     if (dialog) {
       dialog.addEventListener("close", function () {
         document.getElementById("pane-body").innerHTML = "";
-        if (paneOpener && document.body.contains(paneOpener)) paneOpener.focus();
+        if (paneOpener && document.body.contains(paneOpener)) {
+          paneOpener.focus();
+        } else if (paneOpener && paneOpener.id) {
+          pendingFocusId = paneOpener.id;
+        }
         paneOpener = null;
       });
     }
@@ -161,6 +166,12 @@
     document.body.addEventListener("htmx:afterSwap", function (event) {
       init(event.detail.target);
       if (event.detail.target.id === "pane-body") openPane();
+      if (pendingFocusId && event.detail.target.id === "admin-connections") {
+        // The opener was replaced by the refresh: focus its new copy, or the page if it is gone.
+        var again = document.getElementById(pendingFocusId);
+        (again || document.getElementById("main")).focus();
+        pendingFocusId = null;
+      }
     });
     document.body.addEventListener("pane:close", closePane);
     document.body.addEventListener("console:message", function (event) {
