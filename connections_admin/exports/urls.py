@@ -7,6 +7,7 @@ app_name = "exports"
 urlpatterns = [
     path("", views.export_list, name="list"),
     path("new/", views.export_new, name="new"),
+    path("disconnect/", views.export_disconnect_selected, name="disconnect_selected"),
     path("connection-options/", views.connection_options, name="connection_options"),
     path("<int:pk>/edit/", views.export_edit, name="edit"),
     path("<int:pk>/disconnect/", views.export_disconnect, name="disconnect"),

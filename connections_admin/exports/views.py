@@ -5,9 +5,9 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
-from django.utils.http import urlencode
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from connections_admin.accounts.permissions import role_required
@@ -184,3 +184,39 @@ def export_remove(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("exports:list")
     context = {"export": export, "action": "remove"}
     return render_page(request, "exports/confirm.html", context, fragment="page")
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["POST"])
+def export_disconnect_selected(request: HttpRequest) -> HttpResponse:
+    """Admins: disconnect several exports at once from the Exports page (all or nothing)."""
+    raw_ids = request.POST.getlist("export")
+    try:
+        ids = sorted({int(raw) for raw in raw_ids})
+    except ValueError:
+        ids = []
+    if not raw_ids:
+        messages.error(request, _("Select at least one export to disconnect."))
+    elif not ids or Export.objects.filter(pk__in=ids, connection__isnull=False).count() != len(ids):
+        messages.error(
+            request,
+            _(
+                "Some of the selected exports no longer exist or have no connection. "
+                "Nothing was changed; the list is up to date now."
+            ),
+        )
+    else:
+        count = services.export_disconnect(export_ids=ids, user=request.user)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)d export was disconnected. It keeps its settings.",
+                "%(count)d exports were disconnected. They keep their settings.",
+                count,
+            )
+            % {"count": count},
+        )
+    next_url = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        return redirect(next_url)
+    return redirect("exports:list")

@@ -116,11 +116,11 @@
       if (box.dataset.selectReady) return;
       box.dataset.selectReady = "1";
       box.hidden = false;
-      var form = box.closest("form");
+      var form = box.form;  // also set through the form attribute, outside the form element
       var name = box.dataset.selectAll;
       box.addEventListener("change", function () {
-        form.querySelectorAll("input[type=checkbox][name=" + name + "]").forEach(function (item) {
-          item.checked = box.checked;
+        Array.prototype.forEach.call(form.elements, function (item) {
+          if (item.type === "checkbox" && item.name === name) item.checked = box.checked;
         });
       });
     });

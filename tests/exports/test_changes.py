@@ -358,3 +358,60 @@ def test_remove_deletes_and_a_second_remove_is_harmless(contributor):
 
 def test_missing_export_is_404(contributor):
     assert contributor.get("/exports/999999/edit/").status_code == 404
+
+
+# --- admins disconnect several exports from the Exports page ------------------------------
+
+
+def test_admin_disconnects_selected_exports_from_the_list(admin_client):
+    connection = ConnectionFactory()
+    chosen = ExportFactory.create_batch(2, connection=connection)
+    kept = ExportFactory(connection=connection)
+    html = admin_client.get("/exports/").content.decode()
+    assert 'form="bulk-disconnect"' in html and "Disconnect selected" in html
+    response = admin_client.post(
+        "/exports/disconnect/", {"export": [e.pk for e in chosen], "next": "/exports/?sort=-name"}
+    )
+    assert response["Location"] == "/exports/?sort=-name"
+    assert Export.objects.filter(connection=None).count() == 2
+    kept.refresh_from_db()
+    assert kept.connection == connection
+
+
+@pytest.mark.parametrize("ids", [[], ["x"], ["999999"], "inactive"])
+def test_bulk_disconnect_with_bad_ids_changes_nothing(admin_client, ids):
+    active = ExportFactory()
+    if ids == "inactive":
+        ids = [active.pk, ExportFactory(connection=None).pk]
+    response = admin_client.post("/exports/disconnect/", {"export": ids}, follow=True)
+    assert response.status_code == 200
+    assert "Nothing was changed" in response.content.decode() or "Select at least one" in (
+        response.content.decode()
+    )
+    active.refresh_from_db()
+    assert active.connection is not None
+
+
+def test_bulk_disconnect_never_redirects_off_site(admin_client):
+    export = ExportFactory()
+    response = admin_client.post(
+        "/exports/disconnect/", {"export": [export.pk], "next": "https://evil.example.com/"}
+    )
+    assert response["Location"] == "/exports/"
+
+
+@pytest.mark.parametrize("role", [Role.VIEWER, Role.CONTRIBUTOR])
+def test_only_admins_bulk_disconnect(as_role, role):
+    export = ExportFactory(connection=shared_connection())
+    client = as_role(role)
+    assert client.post("/exports/disconnect/", {"export": [export.pk]}).status_code == 403
+    assert 'form="bulk-disconnect"' not in client.get("/exports/").content.decode()
+    export.refresh_from_db()
+    assert export.connection is not None
+
+
+def test_bulk_disconnect_is_post_only(admin_client):
+    from django.test import Client
+
+    assert admin_client.get("/exports/disconnect/").status_code == 405
+    assert "/accounts/login/" in Client().post("/exports/disconnect/")["Location"]

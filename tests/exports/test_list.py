@@ -19,9 +19,9 @@ def test_every_role_sees_exports_with_connection_and_status(as_role, role):
     ExportFactory(name="Weekly churn", connection=ConnectionFactory(display_name="Partner drop"))
     ExportFactory(name="Parked", connection=None)
     html = as_role(role).get("/exports/").content.decode()
-    active = html.split("Weekly churn")[1].split("</tr>")[0]
+    active = html.split('<th scope="row">Weekly churn')[1].split("</tr>")[0]
     assert "Partner drop" in active and "(SFTP)" in active and "Active" in active
-    parked = html.split("Parked")[1].split("</tr>")[0]
+    parked = html.split('<th scope="row">Parked')[1].split("</tr>")[0]
     assert "No connection" in parked and "Inactive" in parked
 
 
