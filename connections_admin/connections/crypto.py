@@ -39,6 +39,26 @@ def encrypt_secrets(values: dict[str, str]) -> str:
     return _fernet().encrypt(json.dumps(values, sort_keys=True).encode()).decode("ascii")
 
 
+def rotate_token(token: str) -> str:
+    """Re-encrypt a token under the newest key (raises SecretsUnreadable if no key opens it)."""
+    if not token:
+        return token
+    try:
+        return _fernet().rotate(token.encode("ascii")).decode("ascii")
+    except InvalidToken as error:
+        raise SecretsUnreadable(
+            "No key in CONNECTIONS_SECRET_KEYS opens this connection's secrets."
+        ) from error
+
+
+def secrets_readable(token: str) -> bool:
+    try:
+        decrypt_secrets(token)
+    except SecretsUnreadable:
+        return False
+    return True
+
+
 def decrypt_secrets(token: str) -> dict[str, str]:
     if not token:
         return {}

@@ -24,7 +24,7 @@ from connections_admin.core.pagination import paginate, paginate_param
 from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
 
 from . import dependants, selectors, services
-from .crypto import SecretsUnreadable
+from .crypto import SecretsUnreadable, secrets_readable
 from .forms import ConnectionForm
 from .models import Connection
 
@@ -151,7 +151,12 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         else:
             return _done(request, _("Connection \u201c%s\u201d was saved.") % connection)
-    context = {"form": form, "connection_type": connection_type, "connection": connection}
+    context = {
+        "form": form,
+        "connection_type": connection_type,
+        "connection": connection,
+        "secrets_unreadable": not secrets_readable(connection.secrets_encrypted),
+    }
     return render_page(request, "connections/form.html", context, fragment="pane")
 
 

@@ -29,3 +29,21 @@ class HtmxLoginRedirectMiddleware:
         next_url = current.path + (f"?{current.query}" if current.query else "")
         target = login_path + (f"?{urlencode({'next': next_url})}" if current.path else "")
         return HttpResponseClientRedirect(target)
+
+
+class NoStoreMiddleware:
+    """Signed-in pages show connection settings and names: never let a cache keep them.
+
+    Responses that already say how to cache (static files, explicit decorators) are
+    left alone.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated and "Cache-Control" not in response:
+            response["Cache-Control"] = "no-store, private"
+        return response

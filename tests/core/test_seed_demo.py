@@ -1,5 +1,5 @@
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from connections_admin.accounts.roles import Role, role_of
@@ -23,7 +23,8 @@ def test_seed_demo_creates_users_and_data_and_is_idempotent():
         ("contributor", Role.CONTRIBUTOR),
         ("viewer", Role.VIEWER),
     ]:
-        assert role_of(authenticate(username=username, password="first-password")) is role
+        user = get_user_model().objects.get(username=username)
+        assert user.check_password("first-password") and role_of(user) is role
 
     call_command("seed_demo", password="second-password")
 
@@ -32,7 +33,7 @@ def test_seed_demo_creates_users_and_data_and_is_idempotent():
         Export.objects.count(),
         Enrichment.objects.count(),
     ) == counts
-    assert authenticate(username="admin", password="second-password") is not None
+    assert get_user_model().objects.get(username="admin").check_password("second-password")
     sftp = Connection.objects.get(type_key="sftp")
     assert decrypt_secrets(sftp.secrets_encrypted)["password"] == "demo-sftp-password"
 

@@ -1,0 +1,43 @@
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+LOGIN = "/accounts/login/"
+
+
+def attempt(client, username, password, address="203.0.113.7"):
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def test_five_wrong_passwords_lock_the_account_with_a_clear_message(admin_user):
+    client = Client()
+    for _ in range(4):
+        assert attempt(client, "alice-admin", "wrong").status_code == 200
+    fifth = attempt(client, "alice-admin", "wrong")
+    assert fifth.status_code == 429
+    locked = attempt(client, "alice-admin", "pw-for-tests-1")  # even the right one
+    assert locked.status_code == 429
+    assert "Too many failed sign-ins" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    # from another address too: the account is locked
+    other = attempt(Client(), "alice-admin", "pw-for-tests-1", address="198.51.100.9")
+    assert other.status_code == 429
+
+
+def test_an_address_trying_many_usernames_is_locked(admin_user):
+    client = Client()
+    for n in range(5):
+        attempt(client, f"guess{n}", "wrong", address="192.0.2.50")
+    response = attempt(client, "alice-admin", "pw-for-tests-1", address="192.0.2.50")
+    assert response.status_code == 429
+
+
+def test_a_successful_sign_in_resets_the_count(admin_user):
+    client = Client()
+    for _ in range(4):
+        attempt(client, "alice-admin", "wrong")
+    assert attempt(client, "alice-admin", "pw-for-tests-1").status_code == 302
+    client.logout()
+    for _ in range(4):
+        attempt(client, "alice-admin", "wrong")
+    assert attempt(client, "alice-admin", "pw-for-tests-1").status_code == 302
