@@ -13,4 +13,6 @@ class ActivityFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("Object"), required=False, choices=[("", _("Any")), *ObjectKind.choices]
     )
-    object_id = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    object_id = forms.IntegerField(
+        required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
+    )

@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import ConnectionType, Usage
+from connections_admin.core.forms import IdModelMultipleChoiceField
 
 from .models import Connection
 from .sharing import Audience, Sharing, shareable_groups, shareable_users, sharing_of
@@ -61,7 +62,9 @@ class ConnectionForm(forms.Form):
                 error_messages={"required": _("Tick \u201cI agree\u201d to give your consent.")},
             )
         else:
-            self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+            self.fields["version"] = forms.IntegerField(
+                widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1
+            )
 
     def _add_sharing_fields(self, connection: Connection | None) -> None:
         current = sharing_of(connection) if connection else Sharing(Audience.ADMINS)
@@ -72,14 +75,14 @@ class ConnectionForm(forms.Form):
             initial=current.audience.value,
             required=False,  # left out: administrators only, the default
         )
-        self.fields["shared_users"] = forms.ModelMultipleChoiceField(
+        self.fields["shared_users"] = IdModelMultipleChoiceField(
             label=_("Chosen contributors"),
             queryset=shareable_users(),
             required=False,
             initial=[user.pk for user in current.users],
             widget=forms.SelectMultiple(attrs={"size": 6}),
         )
-        self.fields["shared_groups"] = forms.ModelMultipleChoiceField(
+        self.fields["shared_groups"] = IdModelMultipleChoiceField(
             label=_("Chosen groups"),
             queryset=shareable_groups(),
             required=False,

@@ -9,7 +9,7 @@ urlpatterns = [
     path("discover/", views.discover, name="discover"),
     path("new/", views.choose_type, name="choose_type"),
     path("new/<str:type_key>/", views.connection_new, name="new"),
-    path("<int:pk>/edit/", views.connection_edit, name="edit"),
-    path("<int:pk>/remove/", views.connection_remove, name="remove"),
-    path("<int:pk>/remove/dependants/", views.connection_dependants, name="dependants"),
+    path("<id:pk>/edit/", views.connection_edit, name="edit"),
+    path("<id:pk>/remove/", views.connection_remove, name="remove"),
+    path("<id:pk>/remove/dependants/", views.connection_dependants, name="dependants"),
 ]

@@ -4,3 +4,37 @@ from django.utils.translation import gettext_lazy as _
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=_("Search"), required=False, max_length=100)
+
+
+MAX_ID_DIGITS = 18
+
+
+def is_id(value) -> bool:
+    text = str(value)
+    return text.isdigit() and len(text) <= MAX_ID_DIGITS
+
+
+class IdModelChoiceField(forms.ModelChoiceField):
+    """A ModelChoiceField that refuses values that cannot be ids before asking the database.
+
+    A value with 30 digits would otherwise overflow the database driver (a 500).
+    """
+
+    def to_python(self, value):
+        if value not in self.empty_values and not is_id(value):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            )
+        return super().to_python(value)
+
+
+class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not is_id(item):
+                raise forms.ValidationError(
+                    self.error_messages["invalid_choice"],
+                    code="invalid_choice",
+                    params={"value": item},
+                )
+        return super()._check_values(value)

@@ -5,12 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from connections_admin.connection_types.base import Usage
 from connections_admin.connections.models import Connection
 from connections_admin.connections.sharing import usable_connections
+from connections_admin.core.forms import IdModelChoiceField
 from connections_admin.segments.models import Segment
 
 from .models import Enrichment
 
 
-class ConnectionChoiceField(forms.ModelChoiceField):
+class ConnectionChoiceField(IdModelChoiceField):
     def label_from_instance(self, obj: Connection) -> str:
         return f"{obj.display_name} ({obj.type_name})"
 
@@ -30,7 +31,7 @@ class EnrichmentForm(forms.ModelForm):
             "invalid_choice": _("Choose one of the enrichment connections in the list."),
         },
     )
-    segment = forms.ModelChoiceField(
+    segment = IdModelChoiceField(
         label=_("Customer data set"),
         queryset=Segment.objects.order_by("name"),
         required=False,

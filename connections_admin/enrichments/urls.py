@@ -7,7 +7,7 @@ app_name = "enrichments"
 urlpatterns = [
     path("", views.enrichment_list, name="list"),
     path("new/", views.enrichment_new, name="new"),
-    path("<int:pk>/edit/", views.enrichment_edit, name="edit"),
-    path("<int:pk>/deactivate/", views.enrichment_deactivate, name="deactivate"),
-    path("<int:pk>/remove/", views.enrichment_remove, name="remove"),
+    path("<id:pk>/edit/", views.enrichment_edit, name="edit"),
+    path("<id:pk>/deactivate/", views.enrichment_deactivate, name="deactivate"),
+    path("<id:pk>/remove/", views.enrichment_remove, name="remove"),
 ]

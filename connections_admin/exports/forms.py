@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import Usage
 from connections_admin.connections.sharing import usable_connections
+from connections_admin.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
 from connections_admin.segments.models import Segment
 
 from .models import CUSTOMER_FIELDS, Export, Schedule, Weekday
@@ -14,7 +15,7 @@ TIMED = {Schedule.DAILY, Schedule.WEEKLY}
 class ExportForm(forms.ModelForm):
     """Add export / edit export: where to (a connection this user may use), what, how often."""
 
-    connection = forms.ModelChoiceField(
+    connection = IdModelChoiceField(
         label=_("Connection for export"),
         queryset=None,
         widget=forms.RadioSelect,
@@ -23,7 +24,7 @@ class ExportForm(forms.ModelForm):
             "invalid_choice": _("Choose one of the connections you may use for exports."),
         },
     )
-    segments = forms.ModelMultipleChoiceField(
+    segments = IdModelMultipleChoiceField(
         label=_("Segments"),
         queryset=Segment.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,

@@ -9,7 +9,7 @@ urlpatterns = [
     path("new/", views.export_new, name="new"),
     path("disconnect/", views.export_disconnect_selected, name="disconnect_selected"),
     path("connection-options/", views.connection_options, name="connection_options"),
-    path("<int:pk>/edit/", views.export_edit, name="edit"),
-    path("<int:pk>/disconnect/", views.export_disconnect, name="disconnect"),
-    path("<int:pk>/remove/", views.export_remove, name="remove"),
+    path("<id:pk>/edit/", views.export_edit, name="edit"),
+    path("<id:pk>/disconnect/", views.export_disconnect, name="disconnect"),
+    path("<id:pk>/remove/", views.export_remove, name="remove"),
 ]

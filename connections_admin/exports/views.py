@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
-from connections_admin.core.forms import SearchForm
+from connections_admin.core.forms import SearchForm, is_id
 from connections_admin.core.htmx import render_page, wants_fragment
 from connections_admin.core.pagination import paginate
 from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
@@ -104,9 +104,7 @@ def _with_selected(choices: list, form: ExportForm, selected: str) -> list:
     if not selected or any(str(c.pk) == selected for c in choices):
         return choices
     chosen = (
-        form.fields["connection"].queryset.filter(pk=selected).first()
-        if selected.isdigit()
-        else None
+        form.fields["connection"].queryset.filter(pk=selected).first() if is_id(selected) else None
     )
     return [chosen, *choices] if chosen else choices
 

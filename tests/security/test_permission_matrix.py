@@ -106,7 +106,7 @@ def concrete(name: str, route: str, objects: dict) -> str:
         "enrichments": objects["enrichment"].pk,
     }
     namespace = name.split(":")[0]
-    path = re.sub(r"<int:\w+>", str(ids.get(namespace, 1)), route)
+    path = re.sub(r"<(?:int|id):\w+>", str(ids.get(namespace, 1)), route)
     path = re.sub(r"<str:type_key>", "sftp", path)
     return "/" + path.lstrip("^").rstrip("$")
 
