@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 INSTALLED := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-.PHONY: install run test test-sqlite test-postgres lint format
+.PHONY: install messages run test test-sqlite test-postgres lint format
 
 $(INSTALLED): pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -15,7 +15,14 @@ $(INSTALLED): pyproject.toml
 
 install: $(INSTALLED)
 
-run: install
+# The compiled catalogs (*.mo) are built here, never committed. msgfmt is GNU gettext.
+messages: install
+	@command -v msgfmt >/dev/null || { [ "$$(id -u)" = 0 ] && DEBIAN_FRONTEND=noninteractive apt-get update -qq \
+	  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext >/dev/null; } \
+	  || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)" >&2; exit 1; }
+	$(PY) manage.py compilemessages --ignore=.venv
+
+run: install messages
 	$(PY) manage.py migrate --noinput
 	@password=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(12))'); \
 	$(PY) manage.py seed_demo --password "$$password" && \
@@ -30,11 +37,37 @@ format: install
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test-sqlite: install
+# The browser tests (tests/browser) drive Debian's Chromium.
+.PHONY: chromium
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
+
+test-sqlite: install messages chromium
 	$(PY) manage.py makemigrations --check --dry-run --settings=connections_admin.settings.test
 	$(VENV)/bin/pytest
 
-test-postgres: install
-	$(PY) tests/with_postgres.py $(VENV)/bin/pytest
+test-postgres: install messages
+	$(PY) tests/with_postgres.py $(VENV)/bin/pytest -m "not browser"
 
 test: lint test-sqlite test-postgres
+
+# The console in production mode on http://127.0.0.1:8000: gunicorn (2 workers) with the
+# production settings, static files collected and served by whitenoise. Keys come from the
+# environment; for local use, any missing one is taken from var/dev-secrets.json (the local
+# settings generate it once), DEBUG is off and plain HTTP is allowed on 127.0.0.1.
+.PHONY: serve bench
+serve: install messages
+	@set -euo pipefail; \
+	local_key() { $(PY) -c "from connections_admin.settings import local; print($$1)"; }; \
+	export DJANGO_SETTINGS_MODULE=connections_admin.settings.production DEBUG=0; \
+	export SECRET_KEY="$${SECRET_KEY:-$$(local_key local.SECRET_KEY)}"; \
+	export CONNECTIONS_SECRET_KEYS="$${CONNECTIONS_SECRET_KEYS:-$$(local_key "','.join(local.CONNECTIONS_SECRET_KEYS)")}"; \
+	export ALLOWED_HOSTS="$${ALLOWED_HOSTS:-127.0.0.1,localhost}" SECURE_SSL_REDIRECT="$${SECURE_SSL_REDIRECT:-0}"; \
+	$(PY) manage.py migrate --noinput; \
+	$(PY) manage.py collectstatic --noinput --verbosity 0; \
+	exec $(VENV)/bin/gunicorn connections_admin.wsgi --workers 2 --bind 127.0.0.1:8000 --access-logfile -
+
+# The benchmark of issue 6 (bench/run.py): SQLite and a throwaway PostgreSQL, results in
+# bench/RESULTS.md. BENCH_ARGS="--quick" for a small smoke run.
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)

@@ -24,7 +24,7 @@ class ConnectionForm(forms.Form):
         max_length=100,
         help_text=_(
             "Say what it is for and where data goes, for example "
-            "\u201cSFTP to the partner portal, weekly churn list\u201d."
+            "“SFTP to the partner portal, weekly churn list”."
         ),
     )
 
@@ -59,7 +59,7 @@ class ConnectionForm(forms.Form):
             self.fields["consent"] = forms.BooleanField(
                 label=_("I agree"),
                 required=True,
-                error_messages={"required": _("Tick \u201cI agree\u201d to give your consent.")},
+                error_messages={"required": _("Tick “I agree” to give your consent.")},
             )
         else:
             self.fields["version"] = forms.IntegerField(

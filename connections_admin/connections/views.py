@@ -103,7 +103,7 @@ def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
         except services.DisplayNameTaken:
             form.add_error("display_name", _("A connection with this display name already exists."))
         else:
-            return _done(request, _("Connection \u201c%s\u201d was set up.") % connection)
+            return _done(request, _("Connection “%s” was set up.") % connection)
     context = {"form": form, "connection_type": connection_type, "connection": None}
     return render_page(request, "connections/form.html", context, fragment="pane")
 
@@ -150,7 +150,7 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 ),
             )
         else:
-            return _done(request, _("Connection \u201c%s\u201d was saved.") % connection)
+            return _done(request, _("Connection “%s” was saved.") % connection)
     context = {
         "form": form,
         "connection_type": connection_type,
@@ -171,7 +171,7 @@ def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
         except services.ConnectionInUse:
             pass  # show the dialog again: it now lists what uses the connection
         else:
-            return _done(request, _("Connection \u201c%s\u201d was removed.") % name)
+            return _done(request, _("Connection “%s” was removed.") % name)
     connection = get_object_or_404(Connection, pk=pk)
     context = {
         "connection": connection,

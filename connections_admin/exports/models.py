@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
@@ -82,6 +83,15 @@ class Export(models.Model):
                 condition=~models.Q(schedule="weekly") | models.Q(schedule_weekday__isnull=False),
                 name="export_weekly_schedule_has_day",
             ),
+        ]
+        indexes = [
+            # What uses a connection (the Remove dialog), in name order, page by page.
+            models.Index(
+                F("connection"), Lower("name"), F("id"), name="export_connection_name_idx"
+            ),
+            # Sorting the Exports page by last run or by schedule.
+            models.Index(fields=["last_run_at", "id"], name="export_last_run_idx"),
+            models.Index(fields=["schedule", "schedule_time", "id"], name="export_schedule_idx"),
         ]
 
     def __str__(self) -> str:

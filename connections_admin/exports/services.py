@@ -106,7 +106,8 @@ def export_disconnect(
     exports = Export.objects.filter(pk__in=export_ids, connection__isnull=False)
     if connection_id is not None:
         exports = exports.filter(connection_id=connection_id)
-    with transaction.atomic():
+    # No savepoint: the audit rows and the update succeed or fail together with the caller.
+    with transaction.atomic(savepoint=False):
         audit_record_queryset(
             actor=user, action=Action.EXPORT_DISCONNECTED, kind=ObjectKind.EXPORT, rows=exports
         )

@@ -1,21 +1,33 @@
 /* Progressive enhancement for the console. Every page works without this file:
-   it adds the ellipsis menus, the pane dialog, tab keyboard navigation and
-   announcements of htmx results. No inline script, no eval (see the CSP). */
+   it adds the ellipsis menus, the pane dialog, tab keyboard navigation, focus
+   management around htmx swaps and announcements of htmx results.
+   No inline script, no eval (see the CSP). */
 (function () {
   "use strict";
 
   var dialog = null;
   var paneOpener = null;
-  var pendingFocusId = null;  // opener to refocus once the refreshed list is in
+  var focusAfterSwap = null;  // {targets: ids of regions whose swap may lose it, want: what had it}
+  var FOCUSABLE = "a[href], button:not([disabled]), input:not([type=hidden]):not([disabled]), " +
+    "select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex='-1'])";
 
-  function announce(text) {
-    var region = document.getElementById("messages");
-    if (!region || !text) return;
+  /* Announcements: the page's live region, or the dialog's while it is open (the page
+     behind a modal dialog is inert, so screen readers would not hear it). Written a
+     moment later so that a dialog closing in the same response is closed by then. */
+  function announce(text, kind) {
+    if (!text) return;
+    var region = dialog && dialog.open ? document.getElementById("pane-status")
+      : document.getElementById("messages");
+    if (!region) return;
     region.textContent = "";
-    var p = document.createElement("p");
-    p.className = "message message-success";
-    p.textContent = text;
-    region.appendChild(p);
+    window.setTimeout(function () {
+      var current = dialog && dialog.open ? document.getElementById("pane-status")
+        : document.getElementById("messages");
+      var p = document.createElement("p");
+      p.className = "message message-" + (kind || "success");
+      p.textContent = text;
+      (current || region).appendChild(p);
+    }, 60);
   }
 
   /* Menu button pattern: Enter/Space/ArrowDown open on the first item, ArrowUp on
@@ -59,13 +71,16 @@
         else if (event.key === "ArrowUp") { event.preventDefault(); list[(index - 1 + list.length) % list.length].focus(); }
         else if (event.key === "Home") { event.preventDefault(); list[0].focus(); }
         else if (event.key === "End") { event.preventDefault(); list[list.length - 1].focus(); }
-        else if (event.key === "Escape") { event.preventDefault(); close(true); }
+        else if (event.key === "Escape") { event.preventDefault(); event.stopPropagation(); close(true); }
         else if (event.key === "Tab") { close(false); }
         else if (event.key === " ") { event.preventDefault(); document.activeElement.click(); }
       });
       menu.addEventListener("click", function () {
         paneOpener = button;  // focus returns to the ellipsis button when the pane closes
         close(false);
+      });
+      wrap.addEventListener("focusout", function (event) {
+        if (!menu.hidden && event.relatedTarget && !wrap.contains(event.relatedTarget)) close(false);
       });
     });
   }
@@ -77,7 +92,7 @@
   }
 
   /* Tabs: the tabs are links (each tab is its own page); arrow keys move between
-     them, Enter follows the focused one. */
+     them, Enter or Space follows the focused one (manual activation). */
   function initTabs(root) {
     root.querySelectorAll("[role=tablist]").forEach(function (tablist) {
       if (tablist.dataset.tabsReady) return;
@@ -97,17 +112,78 @@
     });
   }
 
+  function focusables(root) {
+    return Array.prototype.filter.call(root.querySelectorAll(FOCUSABLE), function (el) {
+      return !el.hidden && el.getClientRects().length > 0;
+    });
+  }
+
+  function focusElement(el) {
+    if (!el) return;
+    if (!el.matches(FOCUSABLE) && !el.hasAttribute("tabindex")) el.tabIndex = -1;
+    el.focus();
+  }
+
   function openPane() {
     if (!dialog.open) dialog.showModal();
-    var first = dialog.querySelector("[aria-invalid=true], .form-errors, input:not([type=hidden]), select, textarea, button, a[href]");
-    if (first) {
-      if (first.classList && first.classList.contains("form-errors")) first.tabIndex = -1;
-      first.focus();
-    }
+    var body = document.getElementById("pane-body");
+    var first = body.querySelector("[aria-invalid=true], .form-errors") || focusables(body)[0];
+    focusElement(first);
+    var notice = body.querySelector("[data-notice]");
+    if (notice && notice !== first) announce(notice.textContent.trim(), notice.dataset.notice);
   }
 
   function closePane() {
     if (dialog && dialog.open) dialog.close();
+  }
+
+  /* Focus after htmx swaps: when the focused element was replaced, focus its new copy
+     (same id, or same tag and text), else the region's panel or the main region. */
+  function describe(el) {
+    if (!el || el.nodeType !== 1 || el === document.body) return null;
+    return {id: el.id, tag: el.tagName, text: (el.textContent || "").trim()};
+  }
+
+  function findLike(root, want) {
+    if (!want) return null;
+    if (want.id) {
+      var byId = document.getElementById(want.id);
+      if (byId && root.contains(byId)) return byId;
+    }
+    var same = Array.prototype.filter.call(root.getElementsByTagName(want.tag), function (el) {
+      return (el.textContent || "").trim() === want.text;
+    });
+    return same.length === 1 ? same[0] : null;
+  }
+
+  function regionsOf(el) {
+    var ids = [];
+    for (var node = el.parentElement; node; node = node.parentElement) {
+      if (node.id) ids.push(node.id);
+    }
+    return ids;
+  }
+
+  function focusLost() {
+    var active = document.activeElement;
+    return !active || active === document.body || !document.body.contains(active);
+  }
+
+  /* Keep Tab and Shift+Tab inside the open dialog. */
+  function trapFocus(event) {
+    if (event.key !== "Tab") return;
+    var items = focusables(dialog);
+    if (!items.length) return;
+    var first = items[0];
+    var last = items[items.length - 1];
+    var active = document.activeElement;
+    if (event.shiftKey && (active === first || !dialog.contains(active) || active === dialog)) {
+      event.preventDefault();
+      last.focus();
+    } else if (!event.shiftKey && (active === last || !dialog.contains(active))) {
+      event.preventDefault();
+      first.focus();
+    }
   }
 
   /* "Select all" checkboxes of the Remove dialog's lists (hidden without JavaScript). */
@@ -132,6 +208,13 @@
     initSelectAll(root);
   }
 
+  function busy(on, target) {
+    document.documentElement.classList.toggle("is-busy", on);
+    if (target && target.setAttribute) {
+      if (on) target.setAttribute("aria-busy", "true"); else target.removeAttribute("aria-busy");
+    }
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     dialog = document.getElementById("pane-dialog");
     init(document);
@@ -146,12 +229,18 @@
     });
 
     if (dialog) {
+      dialog.addEventListener("keydown", trapFocus);
       dialog.addEventListener("close", function () {
         document.getElementById("pane-body").innerHTML = "";
-        if (paneOpener && document.body.contains(paneOpener)) {
-          paneOpener.focus();
-        } else if (paneOpener && paneOpener.id) {
-          pendingFocusId = paneOpener.id;
+        var status = document.getElementById("pane-status");
+        if (status) status.textContent = "";
+        if (paneOpener) {
+          // The opener, or its copy if a refresh replaced it meanwhile, or the main region
+          // if it is gone (a removed row); a refresh still on its way may replace it again.
+          var want = describe(paneOpener);
+          var opener = document.body.contains(paneOpener) ? paneOpener : findLike(document.body, want);
+          focusElement(opener || document.getElementById("main"));
+          if (opener) focusAfterSwap = {targets: regionsOf(opener), want: want};
         }
         paneOpener = null;
       });
@@ -159,18 +248,34 @@
 
     document.body.addEventListener("htmx:beforeRequest", function (event) {
       var target = event.detail.target;
-      if (target && target.id === "pane-body" && !(dialog && dialog.open)) {
-        paneOpener = paneOpener || event.detail.elt;
+      var elt = event.detail.elt;
+      busy(true, target);
+      if (!target) return;
+      if (target.id === "pane-body") {
+        if (!(dialog && dialog.open)) paneOpener = paneOpener || elt;
+        return;
       }
+      var active = document.activeElement;
+      var origin = target.contains(active) && active !== target ? active
+        : (target.contains(elt) && elt !== target ? elt : null);
+      if (origin) focusAfterSwap = {targets: [target.id], want: describe(origin)};
+    });
+    document.body.addEventListener("htmx:afterRequest", function (event) {
+      busy(false, event.detail.target);
     });
     document.body.addEventListener("htmx:afterSwap", function (event) {
-      init(event.detail.target);
-      if (event.detail.target.id === "pane-body") openPane();
-      if (pendingFocusId && event.detail.target.id === "admin-connections") {
-        // The opener was replaced by the refresh: focus its new copy, or the page if it is gone.
-        var again = document.getElementById(pendingFocusId);
-        (again || document.getElementById("main")).focus();
-        pendingFocusId = null;
+      var target = event.detail.target;
+      init(target);
+      if (target.id === "pane-body") {
+        openPane();
+        return;
+      }
+      if (focusAfterSwap && target.id && focusAfterSwap.targets.indexOf(target.id) >= 0) {
+        if (focusLost()) {
+          focusElement(findLike(target, focusAfterSwap.want) ||
+            target.querySelector("[role=tabpanel]") || document.getElementById("main"));
+        }
+        focusAfterSwap = null;
       }
     });
     document.body.addEventListener("pane:close", closePane);
@@ -180,7 +285,7 @@
     document.body.addEventListener("connections:changed", function () {
       if (document.getElementById("admin-connections")) {
         htmx.ajax("GET", window.location.pathname + window.location.search, {
-          target: "#admin-connections", swap: "innerHTML"
+          source: "#admin-connections", target: "#admin-connections", swap: "innerHTML"
         });
       }
     });
@@ -188,7 +293,11 @@
       var status = event.detail.xhr.status;
       announce(status === 403
         ? document.body.dataset.msgForbidden || "You don't have permission to do that."
-        : (document.body.dataset.msgError || "Something went wrong. Please try again.") + " (" + status + ")");
+        : (document.body.dataset.msgError || "Something went wrong. Please try again.") + " (" + status + ")",
+        "error");
+    });
+    document.body.addEventListener("htmx:sendError", function () {
+      announce(document.body.dataset.msgOffline || "The console could not be reached. Check the connection and try again.", "error");
     });
   });
 })();
