@@ -49,7 +49,23 @@ test-sqlite: install messages chromium
 test-postgres: install messages
 	$(PY) tests/with_postgres.py $(VENV)/bin/pytest -m "not browser"
 
-test: lint test-sqlite test-postgres
+test: lint audit test-sqlite test-postgres
+
+# Static analysis of our code (bandit: fails on medium or high severity) and the
+# dependencies' known vulnerabilities (pip-audit). pip-audit needs a vulnerability
+# database (PyPI's JSON API or OSV); where none is reachable it says which packages it
+# could not audit, and that is reported, not hidden, but does not fail the build.
+.PHONY: audit load
+audit: install
+	$(VENV)/bin/bandit -q -r connections_admin -x "*/migrations/*" -ll
+	@$(VENV)/bin/pip-audit --skip-editable --strict --progress-spinner off >$(VENV)/pip-audit.txt 2>&1 \
+	  && echo "pip-audit: no known vulnerabilities" \
+	  || { tail -n 3 $(VENV)/pip-audit.txt; echo "pip-audit: NOT every dependency could be audited (no vulnerability database reachable); full report in $(VENV)/pip-audit.txt"; \
+	       ! grep -qE "^Found [1-9][0-9]* known vulnerabilit" $(VENV)/pip-audit.txt; }
+
+# The bounded load test (20 users for 60 s on 127.0.0.1) on a throwaway PostgreSQL.
+load: install messages
+	$(PY) tests/with_postgres.py $(PY) tests/load/run_load.py --users 20 --seconds 60
 
 # The console in production mode on http://127.0.0.1:8000: gunicorn (2 workers) with the
 # production settings, static files collected and served by whitenoise. Keys come from the
