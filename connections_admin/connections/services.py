@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, ProtectedError
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.debug import sensitive_variables
 
 from connections_admin.audit.models import Action, ObjectKind
 from connections_admin.audit.services import audit_record
@@ -38,6 +39,7 @@ class ConnectionAlreadyRemoved(Exception):
     pass
 
 
+@sensitive_variables("values", "secrets")
 def _split(connection_type: type[ConnectionType], values: dict) -> tuple[dict, dict]:
     """Setup values into (settings, secrets); empty secrets are left out."""
     settings = {name: values.get(name) for name in connection_type.setting_names()}
@@ -45,6 +47,7 @@ def _split(connection_type: type[ConnectionType], values: dict) -> tuple[dict, d
     return settings, secrets
 
 
+@sensitive_variables("values", "secrets")
 def connection_create(
     *,
     connection_type: type[ConnectionType],
@@ -115,6 +118,7 @@ def _describe_changes(
     return changes
 
 
+@sensitive_variables("values", "new_secrets", "secrets")
 def connection_update(
     *,
     connection: Connection,

@@ -147,3 +147,39 @@ def test_no_secret_in_a_500_page_its_log_or_the_error_email(
         body = message.body + "".join(str(alt[0]) for alt in getattr(message, "alternatives", []))
         assert "simulated failure" in body
         assert_clean(body, "the error e-mail")
+
+
+def test_no_secret_in_the_error_email_when_the_service_itself_fails(
+    admin_user, settings, monkeypatch
+):
+    """A crash inside connection_create, with the secret in its local variables."""
+    settings.DEBUG = False
+    settings.ADMINS = [("Ops", "ops@example.com")]
+
+    def explode(self, *args, **kwargs):
+        raise RuntimeError("simulated database failure")
+
+    monkeypatch.setattr(Connection, "save", explode)
+    # The HTML report carries every frame's local variables: the strictest case.
+    from django.utils.log import AdminEmailHandler
+
+    handler = AdminEmailHandler(include_html=True)
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    client = Client(raise_request_exception=False)
+    client.force_login(admin_user)
+    secret = marker("sftp", "service-crash")
+    try:
+        response = client.post(
+            "/admin/connections/new/sftp/",
+            {**GOOD["sftp"], "password": secret, "display_name": "Crash 2", "consent": "on"},
+        )
+    finally:
+        logger.removeHandler(handler)
+    assert response.status_code == 500
+    assert mail.outbox
+    body = "".join(
+        m.body + "".join(str(alt[0]) for alt in getattr(m, "alternatives", [])) for m in mail.outbox
+    )
+    assert "simulated database failure" in body and "connection_create" in body
+    assert_clean(body, "the error e-mail's traceback")
