@@ -16,7 +16,6 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import Usage
-from connections_admin.connection_types.registry import registry
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.exports.models import Export
 from connections_admin.segments.models import Segment
@@ -85,7 +84,7 @@ class ConnectionAdmin(ReadOnlyAdmin):
 
     @admin.display(description=_("who can use it"), ordering="_contributors")
     def who_can_use(self, obj):
-        if obj._contributors or obj.type_key not in _export_keys():
+        if obj._contributors or not obj.is_for(Usage.EXPORT):
             return _("Administrators and contributors")
         if obj._chosen:
             return _("Administrators and chosen users or groups")
@@ -103,10 +102,6 @@ class ConnectionAdmin(ReadOnlyAdmin):
     @admin.display(description=_("enrichments"), ordering="_enrichment_count")
     def enrichment_count(self, obj):
         return obj._enrichment_count
-
-
-def _export_keys() -> set[str]:
-    return set(registry.keys_for_usage(Usage.EXPORT))
 
 
 @admin.register(Export)

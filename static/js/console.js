@@ -215,9 +215,32 @@
     }
   }
 
+  /* A form being sent cannot be sent twice: its submit buttons are disabled until the
+     answer is in (htmx has already read the values, the clicked button's included). */
+  function lockForm(form, locked) {
+    if (!form || form.tagName !== "FORM") return;
+    form.querySelectorAll("button[type=submit], button:not([type]), input[type=submit]").forEach(function (button) {
+      if (locked && !button.disabled) { button.disabled = true; button.dataset.lockedBusy = "1"; }
+      if (!locked && button.dataset.lockedBusy) { button.disabled = false; delete button.dataset.lockedBusy; }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     dialog = document.getElementById("pane-dialog");
     init(document);
+
+    // Messages already on the page when it loads (after a whole-page redirect) are not
+    // announced by screen readers: put them in the live region again, a moment later.
+    var messages = document.getElementById("messages");
+    if (messages && messages.children.length) {
+      var shown = Array.prototype.slice.call(messages.children);
+      window.setTimeout(function () {
+        messages.textContent = "";
+        window.setTimeout(function () {
+          shown.forEach(function (p) { messages.appendChild(p); });
+        }, 50);
+      }, 250);
+    }
 
     document.addEventListener("click", function (event) {
       if (!event.target.closest("[data-menu]")) closeAllMenus(null);
@@ -250,6 +273,7 @@
       var target = event.detail.target;
       var elt = event.detail.elt;
       busy(true, target);
+      lockForm(elt, true);
       if (!target) return;
       if (target.id === "pane-body") {
         if (!(dialog && dialog.open)) paneOpener = paneOpener || elt;
@@ -262,6 +286,7 @@
     });
     document.body.addEventListener("htmx:afterRequest", function (event) {
       busy(false, event.detail.target);
+      lockForm(event.detail.elt, false);
     });
     document.body.addEventListener("htmx:afterSwap", function (event) {
       var target = event.detail.target;
