@@ -87,3 +87,9 @@ serve: install messages
 # bench/RESULTS.md. BENCH_ARGS="--quick" for a small smoke run.
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# The README's pictures: docs/make_screenshots.py serves the demo data from a throwaway
+# SQLite database and renders the main screens in Chromium into docs/screenshots/*.png.
+.PHONY: screenshots
+screenshots: install messages chromium
+	$(PY) docs/make_screenshots.py
