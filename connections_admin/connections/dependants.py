@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from connections_admin.core.lookups import among_values
 from connections_admin.enrichments import services as enrichment_services
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.exports import services as export_services
@@ -51,9 +52,9 @@ def apply(
     """
     with transaction.atomic():
         if action in ("disconnect_exports", "remove_exports"):
-            chosen = Export.objects.filter(pk__in=ids, connection=connection)
+            chosen = Export.objects.filter(among_values("pk", ids), connection=connection)
         else:
-            chosen = Enrichment.objects.filter(pk__in=ids, connection=connection)
+            chosen = Enrichment.objects.filter(among_values("pk", ids), connection=connection)
         # Lock the chosen rows: a concurrent change makes the count differ.
         if len(chosen.select_for_update().values_list("pk", flat=True)) != len(ids):
             return None

@@ -7,11 +7,16 @@ and the columns a page shows (counts, permission flags, joined rows) are compute
 the rows of that page only, however many rows the list has. SQLite in particular
 computes every selected column before sorting, so without this a sort on a computed
 column would compute every column of every row.
+
+The keys are compared with :func:`core.lookups.among` (``= ANY(ARRAY(...))`` on
+PostgreSQL), so the outer query reads the page's rows by primary key.
 """
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest
+
+from .lookups import among
 
 
 def _pages_by_keys(queryset) -> bool:
@@ -36,7 +41,7 @@ class KeysFirstPaginator(Paginator):
             top = self.count
         rows = self.object_list
         if _pages_by_keys(rows):
-            rows = rows.filter(pk__in=rows.values("pk")[bottom:top])
+            rows = rows.filter(among("pk", rows.values("pk")[bottom:top]))
         else:
             rows = rows[bottom:top]
         return self._get_page(rows, number, self)

@@ -2,6 +2,8 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from connections_admin.connection_types.registry import registry
+from connections_admin.connections.models import Connection
+from connections_admin.core.lookups import among
 
 from .models import Enrichment
 
@@ -25,7 +27,10 @@ def enrichment_list(*, search: str = "") -> QuerySet[Enrichment]:
     if search:
         queryset = queryset.filter(
             Q(name__icontains=search)
-            | Q(connection__display_name__icontains=search)
+            | among(
+                "connection_id",
+                Connection.objects.filter(display_name__icontains=search).values("pk"),
+            )
             | Q(type_key__in=registry.keys_matching(search))
         )
     return queryset

@@ -9,6 +9,7 @@ from connections_admin.audit.models import Action, ObjectKind
 from connections_admin.audit.services import audit_record, audit_record_queryset
 from connections_admin.connection_types.registry import registry
 from connections_admin.connections.models import Connection
+from connections_admin.core.lookups import among_values
 
 from .models import Enrichment, EnrichmentStatus
 
@@ -98,7 +99,9 @@ def enrichment_deactivate(
 
     One INSERT ... SELECT for the audit entries and one UPDATE, however many.
     """
-    enrichments = Enrichment.objects.filter(pk__in=enrichment_ids, connection__isnull=False)
+    enrichments = Enrichment.objects.filter(
+        among_values("pk", enrichment_ids), connection__isnull=False
+    )
     if connection_id is not None:
         enrichments = enrichments.filter(connection_id=connection_id)
     with transaction.atomic():

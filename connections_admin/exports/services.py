@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from connections_admin.audit.models import Action, ObjectKind
 from connections_admin.audit.services import audit_record, audit_record_queryset
 from connections_admin.connections.models import Connection
+from connections_admin.core.lookups import among_values
 
 from .models import Export
 
@@ -103,7 +104,7 @@ def export_disconnect(
     and are inactive until another connection is attached. With ``connection_id``
     only exports on that connection are touched.
     """
-    exports = Export.objects.filter(pk__in=export_ids, connection__isnull=False)
+    exports = Export.objects.filter(among_values("pk", export_ids), connection__isnull=False)
     if connection_id is not None:
         exports = exports.filter(connection_id=connection_id)
     # No savepoint: the audit rows and the update succeed or fail together with the caller.

@@ -108,6 +108,12 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
+elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # No JIT compilation: the console's queries are short, and PostgreSQL's cost
+    # estimate for a page with per-row counts crosses jit_above_cost, so it spent more
+    # time compiling (about 60 ms, measured with EXPLAIN ANALYZE) than running them.
+    # Set per connection, so it holds for any server; an "options" given elsewhere wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
