@@ -37,7 +37,12 @@
       if (wrap.dataset.menuReady) return;
       wrap.dataset.menuReady = "1";
       var button = wrap.querySelector(".menu-button");
-      var menu = wrap.querySelector("[role=menu]");
+      var menu = wrap.querySelector(".menu");
+      /* Without JavaScript the menu is a plain list of links; the roles come with the behaviour. */
+      menu.setAttribute("role", "menu");
+      menu.setAttribute("aria-labelledby", button.id);
+      menu.querySelectorAll("li").forEach(function (li) { li.setAttribute("role", "none"); });
+      menu.querySelectorAll("a").forEach(function (a) { a.setAttribute("role", "menuitem"); });
       var items = function () { return Array.prototype.slice.call(menu.querySelectorAll("[role=menuitem]")); };
       button.hidden = false;
       menu.hidden = true;
@@ -46,6 +51,12 @@
       function open(focusLast) {
         closeAllMenus(wrap);
         menu.hidden = false;
+        menu.classList.remove("menu-up");
+        var clip = wrap.closest(".table-wrap");
+        if (clip && getComputedStyle(clip).overflowX !== "visible" &&
+            menu.getBoundingClientRect().bottom > clip.getBoundingClientRect().bottom) {
+          menu.classList.add("menu-up");
+        }
         button.setAttribute("aria-expanded", "true");
         var list = items();
         (focusLast ? list[list.length - 1] : list[0]).focus();

@@ -141,3 +141,28 @@ def test_usable_on_a_narrow_screen(signed_in):
     if width > 0:
         problems.append(f"the pane scrolls sideways by {width}px")
     assert not problems, "\n".join(problems)
+
+
+def _menu_fully_visible(page, name: str) -> bool:
+    """Every item of the row's open menu is inside the viewport and not clipped by the
+    scrolling box around the table (the item at its centre is the item itself)."""
+    page.get_by_role("button", name=f"More actions for {name}", exact=True).click()
+    items = page.get_by_role("menu").get_by_role("menuitem")
+    expect(items.first).to_be_visible()
+    return all(
+        items.nth(i).evaluate(
+            """el => { const r = el.getBoundingClientRect();
+                       const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+                       return hit === el || el.contains(hit); }"""
+        )
+        for i in range(items.count())
+    )
+
+
+def test_the_last_rows_menu_is_not_cut_off_by_the_table(signed_in):
+    for n in range(3):
+        ConnectionFactory(display_name=f"SFTP {n}")
+    for n, viewport in enumerate(({"width": 1280, "height": 900}, {"width": 360, "height": 740})):
+        page = signed_in(Role.ADMIN, f"admin-{n}", viewport=viewport)
+        page.locator("tbody tr").last.scroll_into_view_if_needed()
+        assert _menu_fully_visible(page, "SFTP 2"), f"menu cut off at {viewport}"
