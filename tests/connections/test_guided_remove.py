@@ -63,7 +63,7 @@ def test_anonymous_is_sent_to_sign_in(client, busy):
 def test_blocked_dialog_counts_and_offers_to_see_what_uses_it(admin_client, busy):
     connection, *_ = busy
     html = admin_client.get(f"/admin/connections/{connection.pk}/remove/").content.decode()
-    assert "“Busy drop” can't be removed yet: 3 exports use it." in html
+    assert "“Busy drop” can't be removed yet: it is used by 3 exports." in html
     assert (
         "See what&#x27;s using this connection" in html
         or "See what's using this connection" in html

@@ -49,7 +49,7 @@ def test_connection_in_use_shows_who_uses_it_and_refuses(admin_client):
     ExportFactory(name="Weekly churn", connection=connection)
     ExportFactory(name="Daily VIPs", connection=connection)
     html = admin_client.get(remove_url(connection)).content.decode()
-    assert "“Busy” can't be removed yet: 2 exports use it." in html
+    assert "“Busy” can't be removed yet: it is used by 2 exports." in html
     assert "Weekly churn" in html and "Daily VIPs" in html
     assert 'class="danger">Remove' not in html
 
