@@ -13,3 +13,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+# Tests never run collectstatic: whitenoise looks for files per request instead of
+# scanning STATIC_ROOT at start-up (which warns "No directory at ..." on a clean clone).
+WHITENOISE_AUTOREFRESH = True
