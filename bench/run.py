@@ -934,11 +934,19 @@ NOTES = """## How to read it
   contributor's usable connections are filtered in SQL from the permission rows.
 - Counts for the pager stay exact (`COUNT(*)` without the list's joins and annotations,
   answered from an index): the pager says "Page X of Y", and an estimate would invent or
-  hide pages. A search over the 50,000 exports scans them (`UPPER(name) LIKE '%...%'` on
-  both tables); a trigram index (PostgreSQL `pg_trgm`) would be the next step there.
+  hide pages. On PostgreSQL the searches (`UPPER(name) LIKE '%...%'`, Django's
+  `icontains`) use GIN trigram indexes (`pg_trgm`, `core/search_indexes.py`); SQLite scans.
+- PostgreSQL runs with `jit=off` (settings): with JIT on, the list queries spent about
+  60 ms compiling. The page's keys and posted id lists are compared as arrays
+  (`= ANY(...)`, `core/lookups.py`), so a page's rows are read by primary key.
+- The disconnect is posted urlencoded, as browsers and htmx send a form.
 - An htmx partial is the named partial of the page's own template (the tab panel, the
-  results region, the dialog pane): for a list it holds the 50-row table, so it cannot be
-  a quarter of the page unless the templates get a rows-only fragment.
+  results region, the dialog pane): everything of the page except its layout (header,
+  navigation, language form, dialog shell, scripts: about 3 KB). A list's partial holds
+  the 50 rows it shows, which are most of the page's bytes, so it can only be a quarter
+  of the page by sending fewer rows than the page shows (or by making the layout three
+  times the table). Neither was done: the target is reported as not met for the lists,
+  and the figures show what each partial saves.
 - The Django admin changelist is a read-only `ModelAdmin` (`connections/admin.py`) with the
   same columns and search, counting with `annotate(Count(..., distinct=True))` as the admin
   usually does, and its two count queries (the page's and the full result count).
