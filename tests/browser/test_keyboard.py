@@ -6,12 +6,20 @@ import re
 from playwright.sync_api import expect
 
 from connections_admin.accounts.roles import Role
+from connections_admin.connection_types.base import Usage
 from connections_admin.connections.models import Connection
-from connections_admin.connections.sharing import Audience, Sharing, set_sharing
+from connections_admin.connections.sharing import (
+    Audience,
+    Sharing,
+    set_sharing,
+    sharing_of,
+    usable_connections,
+)
+from connections_admin.enrichments.models import EnrichmentStatus
 from connections_admin.exports.models import Export
 from tests.factories import ConnectionFactory, EnrichmentFactory, ExportFactory, SegmentFactory
 
-from .helpers import dialog, expect_message, focused
+from .helpers import dialog, expect_message, focused, row
 
 MAX_TABS = 60
 
@@ -297,6 +305,149 @@ def test_contributor_adds_an_export_with_the_keyboard_alone(signed_in):
     expect(page).to_have_url(re.compile(r"/exports/$"))
     expect_message(page, "Export “Churn by keyboard” was added.")
     assert Export.objects.get().connection_id == shared.pk
+
+
+def test_admin_edits_and_shares_a_connection_with_the_keyboard_alone(signed_in, make_user):
+    """Edit from the row's menu: rename, share with contributors by arrows, Enter on Save."""
+    connection = ConnectionFactory(display_name="Partner SFTP")
+    contributor = make_user(Role.CONTRIBUTOR, "cora")
+    page = signed_in(Role.ADMIN)
+    pane = dialog(page)
+    expect(row(page, "Partner SFTP")).not_to_contain_text("contributors")
+
+    tab_to(page, f"#menu-button-{connection.pk}")
+    page.keyboard.press("ArrowDown")  # opens the menu on its first item
+    expect(page.get_by_role("menuitem", name="Edit")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(pane.get_by_role("heading", name="Edit connection")).to_be_visible()
+    expect(pane.get_by_label("Display name")).to_be_focused()
+    page.keyboard.press("End")
+    page.keyboard.type(" (weekly)")
+    tab_to(page, "[name=who_can_use]")
+    expect(pane.get_by_label("Administrators", exact=True)).to_be_focused()
+    page.keyboard.press("ArrowDown")  # radio group: arrows choose
+    expect(pane.get_by_label("Administrators and contributors")).to_be_checked()
+    tab_to_named(page, "button", "Save")
+    page.keyboard.press("Enter")
+
+    expect(pane).to_be_hidden()
+    expect_message(page, "Connection “Partner SFTP (weekly)” was saved.")
+    expect(row(page, "Partner SFTP (weekly)")).to_contain_text("Administrators and contributors")
+    menu_button = page.get_by_role("button", name="More actions for Partner SFTP (weekly)")
+    expect(menu_button).to_be_focused()  # focus returns to the row's ellipsis button
+    assert sharing_of(connection).audience is Audience.CONTRIBUTORS
+    assert list(usable_connections(contributor, Usage.EXPORT)) == [connection]
+
+
+def test_admin_sets_up_a_connection_from_a_discover_tile_with_the_keyboard_alone(signed_in):
+    """Discover tab by arrows, a tile's Set up, every field typed or chosen with keys."""
+    page = signed_in(Role.ADMIN)
+    pane = dialog(page)
+    tab_to(page, "#tab-connections")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r"/discover/$"))
+    tab_to_named(page, "link", "Set up SFTP")
+    page.keyboard.press("Enter")
+    expect(pane.get_by_role("heading", name="Set up connection")).to_be_visible()
+    expect(pane.get_by_label("Display name")).to_be_focused()
+    page.keyboard.type("Partner drop")
+    for name, text in [
+        ("hostname", "sftp.partner.example.com"),
+        ("username", "cdp"),
+        ("password", "typed-pass"),
+        ("export_folder", "outgoing"),
+    ]:
+        tab_to(page, f"[name={name}]")
+        page.keyboard.type(text)
+    tab_to(page, "[name=compression]")
+    page.keyboard.press("ArrowDown")  # a closed select: arrows change the choice
+    expect(pane.get_by_label("Compression")).to_have_value("unzipped")
+    tab_to(page, "[name=consent]")
+    expect(pane.get_by_label("I agree")).not_to_be_checked()
+    page.keyboard.press(" ")
+    expect(pane.get_by_label("I agree")).to_be_checked()
+    tab_to_named(page, "button", "Save")
+    page.keyboard.press("Enter")
+
+    expect(pane).to_be_hidden()
+    expect_message(page, "Connection “Partner drop” was set up.")
+    tab_to(page, "#tab-discover", backwards=True)
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press(" ")
+    expect(page).to_have_url(re.compile(r"/admin/connections/$"))
+    expect(row(page, "Partner drop")).to_contain_text("SFTP")
+    expect(row(page, "Partner drop")).to_contain_text("Administrators")
+    connection = Connection.objects.get()
+    assert connection.display_name == "Partner drop"
+    assert connection.settings["hostname"] == "sftp.partner.example.com"
+    assert connection.settings["compression"] == "unzipped"
+
+
+def test_contributor_reactivates_an_export_with_the_keyboard_alone(signed_in):
+    """An export without a connection: its Edit page, a shared connection by arrows, Save."""
+    for name in ("Backup SFTP", "New SFTP"):
+        set_sharing(ConnectionFactory(display_name=name), Sharing(Audience.CONTRIBUTORS))
+    ConnectionFactory(display_name="Admins-only SFTP")
+    export = ExportFactory(connection=None, name="Keep me")
+    export.segments.add(SegmentFactory())
+    page = signed_in(Role.CONTRIBUTOR)
+    kept = row(page, "Keep me")
+    expect(kept).to_contain_text("No connection")
+    expect(kept).to_contain_text("Inactive")
+
+    tab_to_named(page, "link", "Edit Keep me")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit export")
+    expect(page.locator(".note")).to_contain_text("no connection")
+    tab_to(page, "[name=connection]")  # none is checked: Tab stops on the first radio
+    expect(page.get_by_label("Backup SFTP (SFTP)")).to_be_focused()
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("New SFTP (SFTP)")).to_be_checked()
+    tab_to_named(page, "button", "Save")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/exports/$"))
+    expect_message(page, "Export “Keep me” was saved.")
+    expect(kept).to_contain_text("New SFTP (SFTP)")
+    expect(kept).to_contain_text("Active")
+    expect(kept).not_to_contain_text("Inactive")
+    export.refresh_from_db()
+    assert export.connection.display_name == "New SFTP"
+
+
+def test_contributor_activates_an_enrichment_with_the_keyboard_alone(signed_in):
+    """An enrichment without a connection: Activate, a connection chosen with arrows, Save."""
+    ConnectionFactory(type_key="leadspace", values={"token": "t"}, display_name="New Leadspace")
+    enrichment = EnrichmentFactory(
+        connection=None, status=EnrichmentStatus.INACTIVE, name="Firmographics"
+    )
+    page = signed_in(Role.CONTRIBUTOR)
+    tab_to_named(page, "link", "Enrichments")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Enrichments")
+    listed = row(page, "Firmographics")
+    expect(listed).to_contain_text("No connection")
+    expect(listed).to_contain_text("Inactive")
+
+    tab_to_named(page, "link", "Activate Firmographics")
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Edit enrichment")
+    connection = page.get_by_label("Connection")
+    tab_to(page, "[name=connection]")
+    expect(connection.locator("option:checked")).to_have_text("No connection (inactive)")
+    page.keyboard.press("ArrowDown")  # only Leadspace connections are offered
+    expect(connection.locator("option:checked")).to_have_text("New Leadspace (Leadspace)")
+    tab_to_named(page, "button", "Save")
+    page.keyboard.press("Enter")
+
+    expect(page).to_have_url(re.compile(r"/enrichments/$"))
+    expect_message(page, "Enrichment “Firmographics” was saved.")
+    expect(listed).to_contain_text("New Leadspace")
+    expect(listed).to_contain_text("Active")
+    expect(listed).not_to_contain_text("Inactive")
+    enrichment.refresh_from_db()
+    assert enrichment.connection.display_name == "New Leadspace"
 
 
 def test_messages_go_to_a_live_region(signed_in):
