@@ -14,6 +14,7 @@ import glob
 import os
 import pwd
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -46,9 +47,17 @@ def ensure_installed() -> str:
     return bindir
 
 
+def _exit_on_signal(signum, frame) -> None:
+    # SystemExit unwinds through main(): the command is killed and the server stopped
+    # and deleted, also when CI or a person interrupts the run.
+    sys.exit(128 + signum)
+
+
 def main(command: list[str]) -> int:
     if not command:
         sys.exit(__doc__)
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
     bindir = ensure_installed()
     root = tempfile.mkdtemp(prefix="pg-throwaway-")
     data, sockets = os.path.join(root, "data"), os.path.join(root, "run")
