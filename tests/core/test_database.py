@@ -21,3 +21,30 @@ def test_database_enforces_case_insensitive_display_names():
     ConnectionFactory(display_name="Partner Drop")
     with pytest.raises(IntegrityError), transaction.atomic():
         Connection.objects.create(display_name="PARTNER DROP", type_key="sftp")
+
+
+postgres_only = pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="PostgreSQL settings and indexes"
+)
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_connections_run_without_jit():
+    # bench/RESULTS.md: with JIT the list queries spent about 60 ms compiling
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
+
+
+@postgres_only
+@pytest.mark.django_db
+def test_postgresql_has_the_trigram_indexes_the_searches_use():
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE indexname LIKE %s", ["%_trgm"]
+        )
+        indexes = dict(cursor.fetchall())
+    assert set(indexes) == {"connection_name_trgm", "export_name_trgm", "enrichment_name_trgm"}
+    assert all("gin_trgm_ops" in definition for definition in indexes.values())
+    assert "upper((display_name)::text)" in indexes["connection_name_trgm"]
