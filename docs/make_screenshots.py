@@ -1,8 +1,8 @@
 """Render the console's main screens in Chromium and save them as docs/screenshots/*.png.
 
 Run it with ``make screenshots`` (or ``.venv/bin/python docs/make_screenshots.py``). It
-needs nothing but the virtualenv, the compiled catalogs and Debian's Chromium
-(``/usr/bin/chromium``, or ``CHROMIUM_PATH``); it never downloads a browser.
+needs nothing but the virtualenv, the compiled catalogs and Debian's Chromium, found and
+launched as the browser tests do (``tests/browser/chromium.py``); it never downloads a browser.
 
 Everything happens in a temporary directory: a fresh SQLite database, migrated and filled
 with ``seed_demo`` (users admin, contributor and viewer with a random password), served by
@@ -30,15 +30,10 @@ from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(BASE_DIR))
+from tests.browser import chromium  # noqa: E402 (the same launch as the browser tests)
+
 OUT_DIR = BASE_DIR / "docs" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 VIEWPORT = {"width": 1280, "height": 800}
 NARROW = {"width": 390, "height": 844}
 MAX_DIALOG_HEIGHT = 2400  # the window is made this tall at most to show a whole dialog
@@ -270,9 +265,6 @@ def take_screenshots(base_url: str, password: str, out_dir: Path) -> list[Path]:
         raise Failed("Playwright is not installed: run `make install` first.") from None
 
     expect.set_options(timeout=TIMEOUT_MS)
-    args = list(CHROMIUM_ARGS)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.insert(0, "--no-sandbox")
     steps: list[tuple[str, Callable[[Shooter], None]]] = [
         ("admin screens", Shooter.admin_screens),
         ("contributor screens", Shooter.contributor_screens),
@@ -281,9 +273,9 @@ def take_screenshots(base_url: str, password: str, out_dir: Path) -> list[Path]:
     ]
     with sync_playwright() as playwright:
         try:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+            browser = chromium.launch(playwright)
         except PlaywrightError as error:
-            raise Failed(f"Chromium at {CHROMIUM} did not start: {error}") from None
+            raise Failed(f"Chromium at {chromium.CHROMIUM} did not start: {error}") from None
         try:
             shooter = Shooter(browser, base_url, password, out_dir)
             for what, step in steps:
@@ -332,9 +324,9 @@ def demo_server() -> Iterator[tuple[str, str]]:
 
 
 def main() -> None:
-    if not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK)):
+    if chromium.missing():
         fail(
-            f"Chromium not found at {CHROMIUM}: install it (`make chromium`, i.e. "
+            f"Chromium not found at {chromium.CHROMIUM}: install it (`make chromium`, i.e. "
             "apt-get install chromium) or set CHROMIUM_PATH."
         )
     started = time.monotonic()

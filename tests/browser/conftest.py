@@ -6,26 +6,18 @@ installs Chromium first).
 """
 
 import os
-import shutil
 from pathlib import Path
 
 import pytest
 
 from connections_admin.accounts.roles import Role
 
+from . import chromium
 from .helpers import sign_in
 
 HERE = Path(__file__).parent
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 # Generous for a loaded 2-core CI machine; a passing test never waits for it.
 TIMEOUT_MS = 10_000
-CHROMIUM_ARGS = [
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 def pytest_configure(config):
@@ -34,17 +26,13 @@ def pytest_configure(config):
     )
 
 
-def _chromium_missing() -> bool:
-    return not (os.path.isfile(CHROMIUM) and os.access(CHROMIUM, os.X_OK))
-
-
 @pytest.hookimpl(tryfirst=True)  # before -m "not browser" deselects by marker
 def pytest_collection_modifyitems(config, items):
     skip = None
-    if _chromium_missing() and not os.environ.get("CI"):
+    if chromium.missing() and not os.environ.get("CI"):
         skip = pytest.mark.skip(
-            reason=f"Chromium not found at {CHROMIUM} (apt-get install chromium, or `make test`); "
-            "set CI=1 to make this a failure"
+            reason=f"Chromium not found at {chromium.CHROMIUM} (apt-get install chromium, "
+            "or `make test`); set CI=1 to make this a failure"
         )
     for item in items:
         if HERE in Path(item.fspath).parents:
@@ -74,10 +62,7 @@ def _playwright():
 
 @pytest.fixture(scope="package")
 def browser(_playwright):
-    args = list(CHROMIUM_ARGS)
-    if hasattr(os, "geteuid") and os.geteuid() == 0:
-        args.insert(0, "--no-sandbox")
-    browser = _playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=args)
+    browser = chromium.launch(_playwright)
     yield browser
     browser.close()
 
