@@ -30,6 +30,10 @@ class Enrichment(models.Model):
         on_delete=models.PROTECT,
         related_name="enrichments",
         verbose_name=_("connection"),
+        # No index of its own: enrichment_connection_name_idx starts with the connection and serves
+        # every look-up by connection. A second index would only slow down the bulk
+        # disconnect / deactivate, which rewrites the entries of every index.
+        db_index=False,
     )
     segment = models.ForeignKey(
         Segment,

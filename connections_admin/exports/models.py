@@ -53,6 +53,10 @@ class Export(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="exports",
+        # No index of its own: export_connection_name_idx starts with the connection and serves
+        # every look-up by connection. A second index would only slow down the bulk
+        # disconnect / deactivate, which rewrites the entries of every index.
+        db_index=False,
         verbose_name=_("connection for export"),
     )
     segments = models.ManyToManyField(Segment, related_name="exports", verbose_name=_("segments"))

@@ -48,3 +48,19 @@ def test_postgresql_has_the_trigram_indexes_the_searches_use():
     assert set(indexes) == {"connection_name_trgm", "export_name_trgm", "enrichment_name_trgm"}
     assert all("gin_trgm_ops" in definition for definition in indexes.values())
     assert "upper((display_name)::text)" in indexes["connection_name_trgm"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("table", ["exports_export", "enrichments_enrichment"])
+def test_one_index_leads_with_the_connection(table):
+    # A bulk disconnect rewrites the entries of every index of the rows it changes: the
+    # (connection, lower(name), id) index serves every look-up by connection, so a second
+    # index on the connection alone would only make it slower.
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+    leading = [
+        name
+        for name, info in constraints.items()
+        if info["index"] and (info["columns"] or [None])[0] == "connection_id"
+    ]
+    assert len(leading) == 1, leading
