@@ -976,9 +976,12 @@ NOTES = """## How to read it
 - Lists are paged in one query whose inner part selects only the page's keys
   (`core/pagination.py`), so counts, permission flags and joined rows are computed for 50
   rows whatever the sort. "Who can use it" is two uncorrelated `IN` sets read from the
-  guardian tables' unique indexes (a hashed subplan in PostgreSQL), exports and
-  enrichments are counted with an index-only `COUNT(*)` per row of the page, and a
-  contributor's usable connections are filtered in SQL from the permission rows.
+  guardian tables' unique indexes (a hashed subplan in PostgreSQL), and a contributor's
+  usable connections are filtered in SQL from the permission rows.
+- The exports and enrichments of each connection are counted by database triggers into
+  one row per connection (`connections/use_counts.py`), in the same statement as the
+  change: sorting by them reads a column, where counting 50,000 exports for 10,000
+  connections took about 25 ms of each sorted page on PostgreSQL.
 - Counts for the pager stay exact (`COUNT(*)` without the list's joins and annotations,
   answered from an index): the pager says "Page X of Y", and an estimate would invent or
   hide pages. On PostgreSQL the searches (`UPPER(name) LIKE '%...%'`, Django's

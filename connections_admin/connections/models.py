@@ -80,3 +80,23 @@ class ConnectionGroupObjectPermission(GroupObjectPermissionBase):
 
     class Meta(GroupObjectPermissionBase.Meta):
         abstract = False
+
+
+class UseCounts(models.Model):
+    """How many exports and enrichments use a connection, for the Connections tab.
+
+    Written only by database triggers (``use_counts.py``): every connection gets its row
+    when it is inserted, and every insert, delete or change of connection of an export
+    or enrichment adjusts the counts in the same statement, whatever code (or SQL) made
+    it. So sorting 10,000 connections by their exports reads one column instead of
+    counting 50,000 exports. Django code never saves these rows.
+    """
+
+    connection = models.OneToOneField(
+        Connection, primary_key=True, on_delete=models.CASCADE, related_name="use_counts"
+    )
+    exports = models.PositiveIntegerField(default=0)
+    enrichments = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.connection_id}: {self.exports} exports, {self.enrichments} enrichments"

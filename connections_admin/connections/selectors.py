@@ -9,8 +9,6 @@ from django.db.models import (
     CharField,
     F,
     Func,
-    IntegerField,
-    OuterRef,
     Q,
     QuerySet,
     Subquery,
@@ -23,8 +21,6 @@ from django.utils.translation import get_language
 from connections_admin.accounts.roles import Role
 from connections_admin.connection_types.base import Usage
 from connections_admin.connection_types.registry import registry
-from connections_admin.enrichments.models import Enrichment
-from connections_admin.exports.models import Export
 
 from .dependants import summary
 from .models import (
@@ -33,28 +29,6 @@ from .models import (
     ConnectionUserObjectPermission,
 )
 from .sharing import USE_PERMISSION
-
-
-class _CountRows(Func):
-    """``COUNT(*)`` without GROUP BY: the number of rows of a (correlated) subquery."""
-
-    template = "COUNT(*)"
-    output_field = IntegerField()
-
-
-def _count_of(model) -> Subquery:
-    """How many rows of ``model`` use the outer connection.
-
-    A plain ``SELECT COUNT(*) ... WHERE connection_id = outer.id`` (an index-only
-    lookup), not a grouped subquery: it always returns one row, so no COALESCE either.
-    """
-    rows = (
-        model.objects.filter(connection=OuterRef("pk"))
-        .order_by()
-        .annotate(n=_CountRows())
-        .values("n")
-    )
-    return Subquery(rows, output_field=IntegerField())
 
 
 def _one_id(queryset) -> Subquery:
@@ -147,9 +121,10 @@ def connection_list(*, search: str = "") -> QuerySet[Connection]:
     Sort keys (aliases, computed only when sorted by): ``name_sort``, ``type_sort``
     and ``used_for_sort`` (from the catalog). Annotations: ``contributors_may_use``
     (shared with the Contributor group, or an enrichment connection, which every
-    contributor may use), ``chosen_may_use``, ``export_count`` and ``enrichment_count``.
-    Every value comes from SQL: the rows of one page cost one query, however many
-    connections, exports and permission rows there are.
+    contributor may use), ``chosen_may_use``, ``export_count`` and ``enrichment_count``
+    (read from :class:`~.models.UseCounts`, which database triggers keep). Every value
+    comes from SQL: the rows of one page cost one query, however many connections,
+    exports and permission rows there are.
     """
     enrichment_keys = registry.keys_for_usage(Usage.ENRICHMENT)
     queryset = (
@@ -163,8 +138,9 @@ def connection_list(*, search: str = "") -> QuerySet[Connection]:
         .annotate(
             contributors_may_use=flag(Q(type_key__in=enrichment_keys), shared_with_contributors()),
             chosen_may_use=flag(shared_with_chosen()),
-            export_count=_count_of(Export),
-            enrichment_count=_count_of(Enrichment),
+            # Kept by database triggers (use_counts.py): one column, however many rows.
+            export_count=F("use_counts__exports"),
+            enrichment_count=F("use_counts__enrichments"),
         )
     )
     search = search.strip()
