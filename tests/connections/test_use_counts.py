@@ -6,9 +6,11 @@ row at a time, in bulk, or plain SQL. Runs on SQLite and on PostgreSQL, whose
 triggers differ (row-level and statement-level).
 """
 
+import io
 import random
 
 import pytest
+from django.core.management import call_command
 from django.db import connection as db
 
 from connections_admin.connections.models import Connection, UseCounts
@@ -135,3 +137,24 @@ def test_counts_stay_true_through_a_random_mix_of_changes():
         else:
             EnrichmentFactory(connection=rng.choice(enrichment_connections))
     assert_every_count_is_true()
+
+
+def test_recount_repairs_wrong_and_missing_rows():
+    sftp, other, empty = ConnectionFactory(), ConnectionFactory(), ConnectionFactory()
+    ExportFactory.create_batch(2, connection=sftp)
+    EnrichmentFactory()
+    # What loaddata of a dump would do: the dumped counts, then the loaded rows counted again.
+    UseCounts.objects.filter(connection=sftp).update(exports=7)
+    UseCounts.objects.filter(connection=other).update(enrichments=3)
+    UseCounts.objects.filter(connection=empty).delete()
+    out = io.StringIO()
+
+    call_command("recount_use_counts", stdout=out)
+
+    assert (
+        out.getvalue().strip() == "Added 1 missing row(s); corrected the counts of 2 connection(s)."
+    )
+    assert_every_count_is_true()
+    out = io.StringIO()
+    call_command("recount_use_counts", stdout=out)
+    assert "corrected the counts of 0 connection(s)" in out.getvalue()
