@@ -175,6 +175,20 @@ def build_pages(context: dict) -> list[Page]:
     remove = f"/admin/connections/{busiest}/remove/"
     dependants = f"{remove}dependants/"
     changelist = "/django-admin/connections/connection/"
+
+    def disconnect(key: str, how: str, before_each, *, stress: bool = False) -> Page:
+        return Page(
+            key,
+            f"Disconnect {context['disconnect_count']:,} selected exports{how}",
+            "admin",
+            dependants,
+            method="POST",
+            htmx=True,
+            data={"action": "disconnect_exports", "export": context["disconnect_ids"]},
+            before_each=before_each,
+            stress=stress,
+        )
+
     pages = [
         Page("tab", "Connections tab, first page", "admin", tab),
         Page("tab_htmx", "Connections tab, first page (htmx partial)", "admin", tab, htmx=True),
@@ -272,28 +286,13 @@ def build_pages(context: dict) -> list[Page]:
             f"{dependants}?exports_page=2",
             htmx=True,
         ),
-        Page(
-            "disconnect",
-            f"Disconnect {context['disconnect_count']:,} selected exports (dialog, htmx)",
-            "admin",
-            dependants,
-            method="POST",
-            htmx=True,
-            data={"action": "disconnect_exports", "export": context["disconnect_ids"]},
-            before_each=context["reattach_settled"],
-        ),
+        disconnect("disconnect", " (dialog, htmx)", context["reattach_settled"]),
         *(
             [
-                Page(
+                disconnect(
                     "disconnect_back_to_back",
-                    f"Disconnect {context['disconnect_count']:,} selected exports, back to back "
-                    "(no vacuum between)",
-                    "admin",
-                    dependants,
-                    method="POST",
-                    htmx=True,
-                    data={"action": "disconnect_exports", "export": context["disconnect_ids"]},
-                    before_each=context["reattach"],
+                    ", back to back (no vacuum between)",
+                    context["reattach"],
                     stress=True,
                 )
             ]
