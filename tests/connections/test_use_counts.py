@@ -13,6 +13,7 @@ import pytest
 from django.core.management import call_command
 from django.db import connection as db
 
+from connections_admin.connections import use_counts
 from connections_admin.connections.models import Connection, UseCounts
 from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
 from connections_admin.exports.models import Export
@@ -158,3 +159,26 @@ def test_recount_repairs_wrong_and_missing_rows():
     out = io.StringIO()
     call_command("recount_use_counts", stdout=out)
     assert "corrected the counts of 0 connection(s)" in out.getvalue()
+
+
+def test_the_triggers_can_be_dropped_and_created_again():
+    # What the migration does backwards and forwards (connections 0003).
+    create, drop = use_counts.statements(db.vendor)
+    with db.cursor() as cursor:
+        for sql in drop:
+            cursor.execute(sql)
+    sftp = ConnectionFactory()
+    assert not UseCounts.objects.filter(connection=sftp).exists()  # no trigger, no row
+
+    with db.cursor() as cursor:
+        for sql in create:
+            cursor.execute(sql)
+    call_command("recount_use_counts", stdout=io.StringIO())
+    ExportFactory.create_batch(2, connection=sftp)
+    assert counts(sftp) == (2, 0)
+    assert_every_count_is_true()
+
+
+def test_only_plain_names_fill_the_trigger_statements():
+    with pytest.raises(ValueError, match="not a plain identifier"):
+        use_counts._sql(("DROP TRIGGER {column}",), column="x; DROP TABLE auth_user")
