@@ -5,7 +5,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, ngettext_lazy
 
 from connections_admin.core.lookups import among_values
 from connections_admin.enrichments import services as enrichment_services
@@ -42,6 +42,31 @@ def enrichments_of(connection: Connection) -> QuerySet[Enrichment]:
     )
 
 
+# What each action says when done, by its number of objects ("count").
+DONE = {
+    "disconnect_exports": ngettext_lazy(
+        "%(count)d export was disconnected. It keeps its settings.",
+        "%(count)d exports were disconnected. They keep their settings.",
+        "count",
+    ),
+    "remove_exports": ngettext_lazy(
+        "%(count)d export was removed.", "%(count)d exports were removed.", "count"
+    ),
+    "deactivate_enrichments": ngettext_lazy(
+        "%(count)d enrichment was deactivated.",
+        "%(count)d enrichments were deactivated.",
+        "count",
+    ),
+    "remove_enrichments": ngettext_lazy(
+        "%(count)d enrichment was removed.", "%(count)d enrichments were removed.", "count"
+    ),
+}
+
+
+def _done(action: str, count: int) -> str:
+    return DONE[action] % {"count": count}
+
+
 def apply(
     *, action: str, connection: Connection, ids: list[int], user: AbstractBaseUser
 ) -> str | None:
@@ -58,34 +83,19 @@ def apply(
         # Lock the chosen rows: a concurrent change makes the count differ.
         if len(chosen.select_for_update().values_list("pk", flat=True)) != len(ids):
             return None
-        count = len(ids)
         if action == "disconnect_exports":
             export_services.export_disconnect(
                 export_ids=ids, user=user, connection_id=connection.pk
             )
-            return ngettext(
-                "%(count)d export was disconnected. It keeps its settings.",
-                "%(count)d exports were disconnected. They keep their settings.",
-                count,
-            ) % {"count": count}
-        if action == "remove_exports":
+        elif action == "remove_exports":
             export_services.exports_remove(exports=chosen, user=user)
-            return ngettext(
-                "%(count)d export was removed.", "%(count)d exports were removed.", count
-            ) % {"count": count}
-        if action == "deactivate_enrichments":
+        elif action == "deactivate_enrichments":
             enrichment_services.enrichment_deactivate(
                 enrichment_ids=ids, user=user, connection_id=connection.pk
             )
-            return ngettext(
-                "%(count)d enrichment was deactivated.",
-                "%(count)d enrichments were deactivated.",
-                count,
-            ) % {"count": count}
-        enrichment_services.enrichments_remove(enrichments=chosen, user=user)
-        return ngettext(
-            "%(count)d enrichment was removed.", "%(count)d enrichments were removed.", count
-        ) % {"count": count}
+        else:
+            enrichment_services.enrichments_remove(enrichments=chosen, user=user)
+        return _done(action, len(ids))
 
 
 def apply_to_all(*, action: str, connection: Connection, user: AbstractBaseUser) -> str:
@@ -96,20 +106,12 @@ def apply_to_all(*, action: str, connection: Connection, user: AbstractBaseUser)
             count = export_services.export_disconnect(
                 export_ids=ids, user=user, connection_id=connection.pk
             )
-            return ngettext(
-                "%(count)d export was disconnected. It keeps its settings.",
-                "%(count)d exports were disconnected. They keep their settings.",
-                count,
-            ) % {"count": count}
+            return _done("disconnect_exports", count)
         ids = list(connection.enrichments.values_list("pk", flat=True))
         count = enrichment_services.enrichment_deactivate(
             enrichment_ids=ids, user=user, connection_id=connection.pk
         )
-        return ngettext(
-            "%(count)d enrichment was deactivated.",
-            "%(count)d enrichments were deactivated.",
-            count,
-        ) % {"count": count}
+        return _done("deactivate_enrichments", count)
 
 
 def summary(export_count: int, enrichment_count: int) -> str:
