@@ -40,6 +40,19 @@ def open_row_menu(page: Page, name: str):
     return menu
 
 
+def settled(page: Page) -> None:
+    """Wait until htmx and the page have nothing under way.
+
+    No request (``is-busy``, ``htmx-request``), no swap or settle (htmx gives swapped-in
+    content its behaviour in the settle step, about 20 ms after the swap), and no CSS
+    transition running (a region dimmed while busy fades back).
+    """
+    page.wait_for_function(
+        "() => !document.querySelector('.is-busy, .htmx-request, .htmx-swapping, .htmx-settling')"
+        " && document.getAnimations().every(a => a.playState !== 'running')"
+    )
+
+
 def focused(page: Page) -> dict:
     """What has the keyboard focus: tag, id, text, role, and whether it is inside the dialog."""
     return page.evaluate(
@@ -75,8 +88,8 @@ class AxeChecker:
     def __call__(self, page: Page, what: str, *, within: str | None = None) -> None:
         """Check the whole page, or only the part ``within`` (a CSS selector) when the rest
         of the page was checked already (an open dialog, a menu)."""
-        # never judge a page half-way through an htmx request (regions are dimmed then)
-        page.wait_for_function("() => !document.documentElement.classList.contains('is-busy')")
+        # never judge a page half-way through an htmx request or a fade (colours are off then)
+        settled(page)
         if not page.evaluate("() => typeof window.axe !== 'undefined'"):
             page.evaluate(self.script)
         results = page.evaluate(

@@ -19,26 +19,14 @@ from connections_admin.enrichments.models import EnrichmentStatus
 from connections_admin.exports.models import Export
 from tests.factories import ConnectionFactory, EnrichmentFactory, ExportFactory, SegmentFactory
 
-from .helpers import dialog, expect_message, focused, row
+from .helpers import dialog, expect_message, focused, row, settled
 
 MAX_TABS = 60
 
 
-def htmx_idle(page):
-    """Wait until htmx has no request, swap or settle under way.
-
-    htmx gives swapped-in content its behaviour (hx-post on a form, ...) in the settle
-    step, about 20 ms after the swap. A key pressed before that submits the form as a
-    plain page, which works but is not the flow under test.
-    """
-    page.wait_for_function(
-        "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
-    )
-
-
 def tab_to(page, selector: str, *, backwards: bool = False):
     """Press Tab (or Shift+Tab) until the element matching ``selector`` has the focus."""
-    htmx_idle(page)
+    settled(page)
     key = "Shift+Tab" if backwards else "Tab"
     for _ in range(MAX_TABS):
         page.keyboard.press(key)
@@ -51,7 +39,7 @@ def tab_to_named(page, role: str, name: str):
     """Tab until the focused element is the one with that role and accessible name."""
     target = page.get_by_role(role, name=name, exact=True)
     expect(target).to_have_count(1)
-    htmx_idle(page)
+    settled(page)
     handle = target.element_handle()
     for _ in range(MAX_TABS):
         page.keyboard.press("Tab")
