@@ -109,8 +109,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         }
     )
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
-    # No JIT compilation: the console's queries are short, and PostgreSQL's cost
-    # estimate for a page with per-row counts crosses jit_above_cost, so it spent more
+    # No JIT compilation: the console's queries are short, but PostgreSQL's cost
+    # estimate for a sorted list page can cross jit_above_cost, and it then spent more
     # time compiling (about 60 ms, measured with EXPLAIN ANALYZE) than running them.
     # Set per connection, so it holds for any server; an "options" given elsewhere wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")

@@ -39,17 +39,14 @@ class Command(BaseCommand):
             added = UseCounts.objects.bulk_create(
                 [UseCounts(connection_id=pk) for pk in missing], ignore_conflicts=True
             )
-            wrong = list(
-                UseCounts.objects.annotate(
-                    true_exports=_true_count(Export), true_enrichments=_true_count(Enrichment)
+            true_exports, true_enrichments = _true_count(Export), _true_count(Enrichment)
+            corrected = (
+                UseCounts.objects.alias(
+                    true_exports=true_exports, true_enrichments=true_enrichments
                 )
                 .filter(~Q(exports=F("true_exports")) | ~Q(enrichments=F("true_enrichments")))
-                .values_list("pk", flat=True)
-            )
-            UseCounts.objects.filter(pk__in=wrong).update(
-                exports=_true_count(Export), enrichments=_true_count(Enrichment)
+                .update(exports=true_exports, enrichments=true_enrichments)
             )
         self.stdout.write(
-            f"Added {len(added)} missing row(s); corrected the counts of {len(wrong)} "
-            "connection(s)."
+            f"Added {len(added)} missing row(s); corrected the counts of {corrected} connection(s)."
         )
