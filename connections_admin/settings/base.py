@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "connections_admin.exports",
     "connections_admin.enrichments",
     "connections_admin.audit",
+    "connections_admin.demo",  # last: it uses every other app, none uses it
 ]
 
 MIDDLEWARE = [

@@ -15,7 +15,7 @@ from connections_admin.connections.models import (
     ConnectionUserObjectPermission,
 )
 from connections_admin.connections.sharing import usable_connections
-from connections_admin.core.management.commands import generate_load_data as gen
+from connections_admin.demo.management.commands import generate_load_data as gen
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.exports.models import Export
 
