@@ -3,8 +3,11 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
 from connections_admin.accounts.roles import Role, role_of
+from connections_admin.audit.models import Action, AuditEntry, ObjectKind
+from connections_admin.connection_types.base import Usage
 from connections_admin.connections.crypto import decrypt_secrets
 from connections_admin.connections.models import Connection
+from connections_admin.connections.sharing import usable_connections
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.exports.models import Export
 
@@ -38,6 +41,33 @@ def test_seed_demo_creates_users_and_data_and_is_idempotent():
     assert decrypt_secrets(sftp.secrets_encrypted)["password"] == "demo-sftp-password"
 
 
+def test_seed_demo_shares_two_export_connections_with_contributors():
+    call_command("seed_demo", password="first-password")
+    contributor = get_user_model().objects.get(username="contributor")
+    usable = usable_connections(contributor, Usage.EXPORT).values_list("display_name", flat=True)
+    assert set(usable) == {"SFTP: partner drop for weekly lists", "SendGrid: newsletters"}
+
+
 def test_seed_demo_refuses_a_short_password():
     with pytest.raises(CommandError, match="at least 8"):
         call_command("seed_demo", password="short")
+
+
+def test_seed_demo_leaves_an_audit_entry_for_each_object_it_creates():
+    call_command("seed_demo", password="first-password")
+
+    def created(action: Action, kind: ObjectKind) -> dict[int, str]:
+        entries = AuditEntry.objects.filter(action=action, object_kind=kind)
+        return dict(entries.values_list("object_id", "actor__username"))
+
+    exports = created(Action.EXPORT_CREATED, ObjectKind.EXPORT)
+    assert set(exports) == set(Export.objects.values_list("pk", flat=True))
+    assert exports == dict(Export.objects.values_list("pk", "created_by__username"))
+    enrichments = created(Action.ENRICHMENT_CREATED, ObjectKind.ENRICHMENT)
+    assert enrichments == dict(Enrichment.objects.values_list("pk", "created_by__username"))
+    connections = created(Action.CONNECTION_CREATED, ObjectKind.CONNECTION)
+    assert set(connections) == set(Connection.objects.values_list("pk", flat=True))
+
+    entries = AuditEntry.objects.count()
+    call_command("seed_demo", password="second-password")
+    assert AuditEntry.objects.count() == entries  # nothing new, nothing to record

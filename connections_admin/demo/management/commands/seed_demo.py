@@ -1,6 +1,8 @@
 """Demo data: the users admin, contributor and viewer, and a realistic console.
 
 Idempotent: running it again updates the passwords and adds only what is missing.
+Connections, exports and enrichments are created through their apps' services, so
+the Activity page shows an entry for each, as if the users had made them.
 """
 
 import datetime
@@ -13,11 +15,13 @@ from django.utils import timezone
 from connections_admin.accounts.roles import Role, assign_role
 from connections_admin.connection_types.base import Usage
 from connections_admin.connection_types.registry import registry
-from connections_admin.connections import services
+from connections_admin.connections import services as connection_services
 from connections_admin.connections.models import Connection
-from connections_admin.connections.sharing import Audience, Sharing, set_sharing
-from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
+from connections_admin.connections.sharing import Audience, Sharing
+from connections_admin.enrichments.models import Enrichment
+from connections_admin.enrichments.services import enrichment_save
 from connections_admin.exports.models import Export, Schedule
+from connections_admin.exports.services import export_save
 from connections_admin.segments.models import Segment
 
 # Export connections contributors may use; the others stay for administrators only.
@@ -164,50 +168,53 @@ class Command(BaseCommand):
         for display_name, type_key, values in CONNECTIONS:
             connection = Connection.objects.filter(display_name__iexact=display_name).first()
             if connection is None:
-                connection = services.connection_create(
-                    connection_type=registry.get(type_key),
+                connection_type = registry.get(type_key)
+                sharing = None
+                if connection_type.is_for(Usage.EXPORT):
+                    shared = display_name in SHARED_WITH_CONTRIBUTORS
+                    sharing = Sharing(Audience.CONTRIBUTORS if shared else Audience.ADMINS)
+                connection = connection_services.connection_create(
+                    connection_type=connection_type,
                     display_name=display_name,
                     values=values,
                     user=admin,
+                    sharing=sharing,
                 )
             connections[display_name] = connection
-            if connection.is_for(Usage.EXPORT):
-                shared = display_name in SHARED_WITH_CONTRIBUTORS
-                set_sharing(
-                    connection, Sharing(Audience.CONTRIBUTORS if shared else Audience.ADMINS)
-                )
 
+        # Through the services, like a user's save, so each object has its audit entry.
         now = timezone.now()
         for index, (name, connection_name, segment_names, fields, schedule) in enumerate(EXPORTS):
+            if Export.objects.filter(name__iexact=name).exists():
+                continue
             kind, at, weekday = schedule
-            export, created = Export.objects.get_or_create(
+            export = Export(
                 name=name,
-                defaults={
-                    "connection": connections.get(connection_name),
-                    "fields": fields,
-                    "schedule": kind,
-                    "schedule_time": at,
-                    "schedule_weekday": weekday,
-                    "created_by": users["contributor"] if index % 2 else admin,
-                    "last_run_at": now - datetime.timedelta(hours=6 * (index + 1)),
-                },
+                connection=connections.get(connection_name),
+                fields=fields,
+                schedule=kind,
+                schedule_time=at,
+                schedule_weekday=weekday,
+                last_run_at=now - datetime.timedelta(hours=6 * (index + 1)),
             )
-            if created:
-                export.segments.set([segments[s] for s in segment_names])
+            export_save(
+                export=export,
+                segments=[segments[s] for s in segment_names],
+                user=users["contributor"] if index % 2 else admin,
+            )
 
         for name, type_key, connection_name, segment_name in ENRICHMENTS:
+            if Enrichment.objects.filter(name__iexact=name).exists():
+                continue
             connection = connections.get(connection_name)
-            Enrichment.objects.get_or_create(
+            enrichment = Enrichment(
                 name=name,
-                defaults={
-                    "type_key": type_key,
-                    "connection": connection,
-                    "segment": segments.get(segment_name),
-                    "status": EnrichmentStatus.ACTIVE if connection else EnrichmentStatus.INACTIVE,
-                    "enriched_customers": 0 if connection is None else 12_000,
-                    "created_by": users["contributor"],
-                },
+                type_key=type_key,
+                connection=connection,
+                segment=segments.get(segment_name),
+                enriched_customers=0 if connection is None else 12_000,
             )
+            enrichment_save(enrichment=enrichment, user=users["contributor"])
 
         self.stdout.write(
             self.style.SUCCESS(
