@@ -21,6 +21,11 @@ transaction, and refuses to run on a database that already holds connections.
 
 Secrets are encrypted once per connection type and the token reused, so generating
 10,000 connections costs a few dozen encryptions.
+
+Unlike ``seed_demo``, this writes to the models directly (``bulk_create``), not through
+the apps' services, and so leaves no audit entries: one service call per object, with
+its locks and audit row, would take far too long for 50,000 exports. It is benchmark
+data, never a console anyone used.
 """
 
 import datetime
