@@ -1,12 +1,14 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
 
+from connections_admin.accounts.views import home
 from connections_admin.core.converters import IdConverter
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", include("connections_admin.core.urls")),
+    # The start page sends each role to its own landing page.
+    path("", home, name="home"),
     path("accounts/", include("connections_admin.accounts.urls")),
     path("admin/activity/", include("connections_admin.audit.urls")),
     path("admin/connections/", include("connections_admin.connections.urls")),

@@ -3,7 +3,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.views.decorators.http import require_http_methods
 
-from connections_admin.accounts.roles import Role, role_of
+from .roles import Role, role_of
 
 
 @login_required
