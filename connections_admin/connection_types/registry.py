@@ -11,7 +11,6 @@ from importlib.metadata import entry_points
 
 from django.db.models import Case, CharField, Value, When
 from django.db.models.expressions import Expression
-from django.http import Http404
 
 from .base import ConnectionType, Usage, check_type
 
@@ -58,12 +57,6 @@ class ConnectionTypeRegistry:
             return self._types[key]
         except KeyError:
             raise UnknownConnectionType(key) from None
-
-    def get_or_404(self, key: str) -> type[ConnectionType]:
-        try:
-            return self.get(key)
-        except UnknownConnectionType:
-            raise Http404("No such connection type.") from None
 
     def __iter__(self) -> Iterator[type[ConnectionType]]:
         """Every type, ordered by name in the active language."""

@@ -6,7 +6,7 @@ so each URL works without JavaScript.
 """
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -16,8 +16,8 @@ from django_htmx.http import trigger_client_event
 
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
-from connections_admin.connection_types.base import Usage
-from connections_admin.connection_types.registry import registry
+from connections_admin.connection_types.base import ConnectionType, Usage
+from connections_admin.connection_types.registry import UnknownConnectionType, registry
 from connections_admin.core.forms import SearchForm
 from connections_admin.core.htmx import pane_closed, render_page, wants_fragment
 from connections_admin.core.pagination import paginate, paginate_param
@@ -85,11 +85,19 @@ def choose_type(request: HttpRequest) -> HttpResponse:
     return render_page(request, "connections/choose_type.html", context, fragment="pane")
 
 
+def _connection_type_or_404(type_key: str) -> type[ConnectionType]:
+    """The catalog knows nothing of the web: its error for an unknown key becomes a 404 here."""
+    try:
+        return registry.get(type_key)
+    except UnknownConnectionType:
+        raise Http404("No such connection type.") from None
+
+
 @sensitive_post_parameters()
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
-    connection_type = registry.get_or_404(type_key)
+    connection_type = _connection_type_or_404(type_key)
     form = ConnectionForm(request.POST or None, connection_type=connection_type)
     if request.method == "POST" and form.is_valid():
         try:
