@@ -1,22 +1,31 @@
-"""The benchmark's measuring function and its pages, at a tiny size (bench/run.py)."""
+"""The benchmark's measuring function, its pages and its targets, at a tiny size (bench/)."""
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 
-from bench import run
+from bench.measure import measure, percentile
+from bench.pages import (
+    ADMIN_PAIRS,
+    PARTIAL_PAIRS,
+    bench_context,
+    build_pages,
+    disconnect_operation_queries,
+    run_pages,
+)
+from bench.targets import DISCONNECT_MAX_QUERIES, MAX_QUERIES, evaluate
 
 pytestmark = pytest.mark.django_db
 
 
 def test_percentile_is_nearest_rank():
     samples = [float(n) for n in range(1, 31)]
-    assert run.percentile(samples, 0.95) == 29.0
-    assert run.percentile([5.0], 0.95) == 5.0
+    assert percentile(samples, 0.95) == 29.0
+    assert percentile([5.0], 0.95) == 5.0
 
 
 def test_measure_times_counts_queries_and_bytes(admin_client):
-    result = run.measure(admin_client, "GET", "/admin/connections/", repeat=3, warmup=1)
+    result = measure(admin_client, "GET", "/admin/connections/", repeat=3, warmup=1)
     assert result.status == 200
     assert result.samples == 3
     assert 0 < result.median_ms <= result.p95_ms
@@ -26,7 +35,7 @@ def test_measure_times_counts_queries_and_bytes(admin_client):
 
 def test_measure_runs_the_reset_before_every_request(admin_client):
     calls = []
-    run.measure(
+    measure(
         admin_client, "GET", "/admin/connections/", repeat=2, warmup=1,
         before_each=lambda: calls.append(1),
     )  # fmt: skip
@@ -39,22 +48,22 @@ def test_every_page_of_the_benchmark_answers(settings):
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
     call_command("generate_load_data", connections=12, exports=40, enrichments=6, users=12)
-    context = run.bench_context(disconnect_count=10)
-    results = run.run_pages(context, repeat=1, warmup=0)
-    assert set(results) == {page.key for page in run.build_pages(context)}
+    context = bench_context(disconnect_count=10)
+    results = run_pages(context, repeat=1, warmup=0)
+    assert set(results) == {page.key for page in build_pages(context)}
     assert results["disconnect"]["status"] == 200
     # On PostgreSQL the back-to-back disconnect is measured too, as a stress case.
     assert ("disconnect_back_to_back" in results) == (connection.vendor == "postgresql")
     assert [k for k, r in results.items() if r["stress"]] == (
         ["disconnect_back_to_back"] if connection.vendor == "postgresql" else []
     )
-    assert all(r["queries"] <= run.MAX_QUERIES for k, r in results.items() if "admin_" not in k)
-    operation = run.disconnect_operation_queries(context)
-    assert operation["queries"] <= run.DISCONNECT_MAX_QUERIES + 2  # test transaction savepoints
+    assert all(r["queries"] <= MAX_QUERIES for k, r in results.items() if "admin_" not in k)
+    operation = disconnect_operation_queries(context)
+    assert operation["queries"] <= DISCONNECT_MAX_QUERIES + 2  # test transaction savepoints
 
 
 def _suite(p95: dict[str, float], stress: set[str]) -> dict:
-    pairs = [key for pair in run.PARTIAL_PAIRS + run.ADMIN_PAIRS for key in pair]
+    pairs = [key for pair in PARTIAL_PAIRS + ADMIN_PAIRS for key in pair]
     keys = set(pairs) | set(p95) | {"disconnect"}
     pages = {
         key: {
@@ -78,7 +87,7 @@ def _suite(p95: dict[str, float], stress: set[str]) -> dict:
 
 
 def _p95_target(suites) -> tuple[bool, str]:
-    [(met, detail)] = [(m, d) for name, m, d in run.evaluate(suites) if "p95" in name]
+    [(met, detail)] = [(m, d) for name, m, d in evaluate(suites) if "p95" in name]
     return met, detail
 
 
