@@ -9,16 +9,34 @@ from pathlib import Path
 import bench
 from bench import BENCH_DIR, VAR_DIR
 from bench.report import report
-from bench.suite import FULL, QUICK, run_suite, run_suites
+from bench.suite import DATABASES, FULL, QUICK, run_suite, run_suites
 from bench.targets import evaluate
 from bench.worker import worker
+
+
+def database_names(value: str) -> list[str]:
+    """``--databases``: comma-separated, each one of DATABASES (a misspelt name would
+    otherwise measure nothing and write an empty report)."""
+    names = [name.strip() for name in value.split(",") if name.strip()]
+    unknown = [name for name in names if name not in DATABASES]
+    if unknown or not names:
+        what = f"unknown database {', '.join(map(repr, unknown))}" if unknown else "no database"
+        raise argparse.ArgumentTypeError(
+            f"{what}: choose from {', '.join(DATABASES)} (comma-separated)"
+        )
+    return names
 
 
 def parse_args(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=bench.__doc__.split("\n\n")[0])
     parser.add_argument("mode", nargs="?", default="all", choices=["all", "suite", "worker"])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repetitions")
-    parser.add_argument("--databases", default=None)
+    parser.add_argument(
+        "--databases",
+        type=database_names,
+        default=None,
+        help=f"comma-separated, of {', '.join(DATABASES)} (default both; --quick: sqlite)",
+    )
     for key, value in FULL.items():
         parser.add_argument(f"--{key}", type=int, default=None, help=f"default {value:,}")
     parser.add_argument("--repeat", type=int, default=None, help="timed requests (default 30)")
@@ -46,8 +64,7 @@ def parse_args(argv: list[str]) -> argparse.Namespace:
     args.warmup = args.warmup if args.warmup is not None else (1 if args.quick else 3)
     args.rps_seconds = args.rps_seconds or (3.0 if args.quick else 15.0)
     if args.databases is None:
-        args.databases = "sqlite" if args.quick else "sqlite,postgres"
-    args.databases = [k.strip() for k in args.databases.split(",") if k.strip()]
+        args.databases = ["sqlite"] if args.quick else list(DATABASES)
     return args
 
 
