@@ -18,19 +18,17 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import subprocess  # noqa: S404 (runs our own manage.py, no shell)
 import sys
 import tempfile
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
+from bench.serving import ServerFailed, serving  # noqa: E402 (shared with bench/, tests/load/)
 from tests.browser import chromium  # noqa: E402 (the same launch as the browser tests)
 
 OUT_DIR = BASE_DIR / "docs" / "screenshots"
@@ -54,12 +52,6 @@ def fail(message: str) -> None:
     sys.exit(1)
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def manage(env: dict[str, str], *args: str) -> None:
     command = [sys.executable, "manage.py", *args]
     shown = " ".join(a if not a.startswith("pw-") else "***" for a in args)
@@ -71,34 +63,6 @@ def manage(env: dict[str, str], *args: str) -> None:
             f"`manage.py {shown}` exited with {result.returncode}:\n"
             f"{result.stdout[-2000:]}{result.stderr[-4000:]}"
         )
-
-
-def wait_for_server(url: str, server: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + SERVER_START_SECONDS
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise Failed(f"runserver exited with {server.returncode}:\n{log.read_text()[-4000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:  # noqa: S310 (http://127.0.0.1)
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.25)
-    raise Failed(
-        f"runserver did not answer {url} within {SERVER_START_SECONDS} s:\n"
-        f"{log.read_text()[-4000:]}"
-    )
-
-
-def stop(server: subprocess.Popen) -> None:
-    if server.poll() is None:
-        server.terminate()
-        try:
-            server.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
 
 
 class Shooter:
@@ -305,22 +269,18 @@ def demo_server() -> Iterator[tuple[str, str]]:
         )
         manage(env, "migrate", "--noinput")
         manage(env, "seed_demo", "--password", password)
-        port = free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        log_path = Path(tmp) / "runserver.log"
-        with log_path.open("w") as log:
-            server = subprocess.Popen(  # noqa: S603 (our own manage.py, fixed arguments)
-                [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=BASE_DIR,
-                env=env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-            )
-        try:
-            wait_for_server(f"{base_url}/accounts/login/", server, log_path)
-            yield base_url, password
-        finally:
-            stop(server)
+
+        def runserver(port: int) -> list[str]:
+            return [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"]
+
+        with serving(
+            runserver,
+            cwd=BASE_DIR,
+            env=env,
+            log=Path(tmp) / "runserver.log",
+            timeout=SERVER_START_SECONDS,
+        ) as server:
+            yield server.base_url, password
 
 
 def main() -> None:
@@ -346,6 +306,8 @@ def main() -> None:
                 print(f"wrote {target.relative_to(BASE_DIR)} ({target.stat().st_size // 1024} KB)")
     except Failed as error:
         fail(str(error))
+    except ServerFailed as error:
+        fail(f"runserver: {error}")
     print(
         f"{len(taken)} screenshots in {OUT_DIR.relative_to(BASE_DIR)}/ "
         f"in {time.monotonic() - started:.0f} s"

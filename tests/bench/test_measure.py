@@ -24,6 +24,29 @@ def test_percentile_is_nearest_rank():
     assert percentile([5.0], 0.95) == 5.0
 
 
+@pytest.mark.parametrize(
+    ("samples", "fraction", "expected"),
+    [
+        (list(range(1, 11)), 0.95, 10),  # rank ceil(9.5) = 10
+        (list(range(1, 11)), 0.50, 5),  # rank 5, not the interpolated 5.5
+        (list(range(1, 11)), 0.90, 9),
+        (list(range(1, 11)), 0.99, 10),
+        ([3, 1, 2], 0.50, 2),  # unsorted input
+        ([10, 20, 30, 40], 0.25, 10),
+        ([10, 20, 30, 40], 0.26, 20),
+        ([7], 0.0, 7),  # rank at least 1
+        ([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 100], 0.95, 19),
+    ],
+)
+def test_percentile_is_always_a_sample_of_nearest_rank(samples, fraction, expected):
+    assert percentile(samples, fraction) == expected
+
+
+def test_percentile_of_no_samples_is_an_error():
+    with pytest.raises(ValueError):
+        percentile([], 0.95)
+
+
 def test_measure_times_counts_queries_and_bytes(admin_client):
     result = measure(admin_client, "GET", "/admin/connections/", repeat=3, warmup=1)
     assert result.status == 200

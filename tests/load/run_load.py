@@ -20,7 +20,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,13 +33,12 @@ from collections import defaultdict
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
+if str(ROOT) not in sys.path:  # run as a script: the bench package is at the repository root
+    sys.path.insert(0, str(ROOT))
+from bench.measure import percentile  # noqa: E402
+from bench.serving import ServerFailed, serving  # noqa: E402
+
 PASSWORD = "load-test-password-1"
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def prepare(env: dict, users: int) -> dict:
@@ -214,11 +212,6 @@ class Budget:
             return self.left >= 0
 
 
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
-
-
 def check_database(env: dict, made: dict) -> list[str]:
     script = f"""
 import json, django
@@ -271,9 +264,9 @@ def main() -> int:
     env.setdefault("DATABASE_URL", f"sqlite:///{tmp / 'load.sqlite3'}")
     print(f"Database: {env['DATABASE_URL'].split('@')[0].split(':')[0]}", flush=True)
     plan = prepare(env, args.users)
-    port = free_port()
-    server = subprocess.Popen(
-        [
+
+    def gunicorn(port: int) -> list[str]:
+        return [
             str(Path(sys.executable).parent / "gunicorn"),
             "connections_admin.wsgi",
             "--bind",
@@ -284,41 +277,32 @@ def main() -> int:
             "4",
             "--log-level",
             "warning",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env={**env},
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(100):
-            try:
-                urllib.request.urlopen(base + "/accounts/login/", timeout=2)
-                break
-            except OSError:
-                time.sleep(0.2)
-        users = [User(base, name) for name in plan["users"]]
-        for user in users:
-            user.sign_in()
-        results: dict[str, list] = defaultdict(list)
-        made = {"created": [], "ids": {}, "disconnected": set()}
-        deadline = time.monotonic() + args.seconds
-        budget = Budget(args.max_requests)
-        threads = [
-            threading.Thread(
-                target=user_loop,
-                args=(user, n % 2 == 0, plan, deadline, budget, results, made),
-            )
-            for n, user in enumerate(users)
         ]
-        started = time.monotonic()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.monotonic() - started
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+
+    try:
+        with serving(gunicorn, cwd=ROOT, env=env) as server:
+            users = [User(server.base_url, name) for name in plan["users"]]
+            for user in users:
+                user.sign_in()
+            results: dict[str, list] = defaultdict(list)
+            made = {"created": [], "ids": {}, "disconnected": set()}
+            deadline = time.monotonic() + args.seconds
+            budget = Budget(args.max_requests)
+            threads = [
+                threading.Thread(
+                    target=user_loop,
+                    args=(user, n % 2 == 0, plan, deadline, budget, results, made),
+                )
+                for n, user in enumerate(users)
+            ]
+            started = time.monotonic()
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            elapsed = time.monotonic() - started
+    except ServerFailed as error:
+        sys.exit(f"The console did not start: {error}")
 
     total = sum(len(v) for v in results.values())
     errors = sum(1 for v in results.values() for _t, ok, _s in v if not ok)
