@@ -323,9 +323,11 @@ def disconnect_operation_queries(context: dict) -> dict:
 
     context["reattach"]()
     ids = sorted(int(pk) for pk in context["disconnect_ids"])
+    kind, verb = dependants.kinds.for_action("disconnect_exports")
     with CaptureQueriesContext(connection) as captured:
         message = dependants.apply(
-            action="disconnect_exports",
+            kind=kind,
+            verb=verb,
             connection=context["busiest"],
             ids=ids,
             user=context["users"]["admin"],

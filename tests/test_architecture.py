@@ -130,9 +130,6 @@ def test_connection_types_import_no_data_app_and_nothing_of_the_web():
     assert_imports_none("connection_types", forbidden)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 12: connections/ still imports exports and enrichments"
-)
 def test_connections_import_neither_exports_nor_enrichments():
     forbidden = [f"{PACKAGE}.exports", f"{PACKAGE}.enrichments"]
     assert_imports_none("connections", forbidden)

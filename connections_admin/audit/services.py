@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection as db
-from django.db.models import F, QuerySet, Value
+from django.db.models import F, Model, QuerySet, Value
 from django.db.models.expressions import Expression
 from django.utils import timezone
 
@@ -15,25 +15,28 @@ def _actor_name(actor: AbstractBaseUser | None) -> str:
     return actor.get_username() if actor is not None else ""
 
 
+def kind_of(model) -> ObjectKind:
+    """The audited kind of a model's objects: its model name (connection, export, ...)."""
+    return ObjectKind(model._meta.model_name)
+
+
 def audit_record(
     *,
     actor: AbstractBaseUser | None,
     action: Action,
-    kind: ObjectKind,
-    object_id: int | None,
-    name: str,
-    type_name: str = "",
+    obj: Model,
     changes: Iterable[str] = (),
 ) -> AuditEntry:
+    """One entry about ``obj``: its kind, id and name, and its type's name where it has one."""
     return AuditEntry.objects.create(
         at=timezone.now(),
         actor=actor,
         actor_name=_actor_name(actor),
         action=action,
-        object_kind=kind,
-        object_id=object_id,
-        object_name=name[:200],
-        object_type=str(type_name)[:100],
+        object_kind=kind_of(type(obj)),
+        object_id=obj.pk,
+        object_name=str(obj)[:200],
+        object_type=str(getattr(obj, "type_name", ""))[:100],
         changes=[str(change) for change in changes],
     )
 
@@ -42,7 +45,6 @@ def audit_record_queryset(
     *,
     actor: AbstractBaseUser | None,
     action: Action,
-    kind: ObjectKind,
     rows: QuerySet,
     type_name: Expression | None = None,
 ) -> int:
@@ -77,7 +79,7 @@ def audit_record_queryset(
         actor.pk if actor is not None else None,
         _actor_name(actor),
         action.value,
-        kind.value,
+        kind_of(rows.model).value,
         *inner_params,
     ]
     with db.cursor() as cursor:

@@ -7,10 +7,12 @@ each entry point naming a :class:`ConnectionType` subclass.
 
 import logging
 from collections.abc import Iterator
+from functools import lru_cache
 from importlib.metadata import entry_points
 
-from django.db.models import Case, CharField, Value, When
+from django.db.models import CharField, F, Func
 from django.db.models.expressions import Expression
+from django.utils.translation import get_language
 
 from .base import ConnectionType, Usage, check_type
 
@@ -83,16 +85,49 @@ class ConnectionTypeRegistry:
     # (its name, what it is used for) without a column per attribute.
     def name_expression(self, field: str = "type_key", *, for_sorting: bool = True) -> Expression:
         """The type's name in the active language (casefolded when for sorting)."""
-        if for_sorting:
-            return self._case(field, lambda t: str(t.name).casefold())
-        return self._case(field, lambda t: str(t.name))
+        return TypeLabel(field, self._labels("sort_name" if for_sorting else "name"))
 
     def used_for_expression(self, field: str = "type_key") -> Expression:
-        return self._case(field, lambda t: t.used_for_label().casefold())
+        """What the type is used for, casefolded, for sorting."""
+        return TypeLabel(field, self._labels("used_for"))
 
-    def _case(self, field: str, value_of) -> Expression:
-        whens = [When(**{field: t.key}, then=Value(value_of(t))) for t in self._types.values()]
-        return Case(*whens, default=Value(""), output_field=CharField())
+    def _labels(self, what: str) -> tuple[tuple[str, str], ...]:
+        return _labels(self, what, get_language(), len(self._types))
+
+
+@lru_cache(maxsize=64)
+def _labels(
+    types: ConnectionTypeRegistry, what: str, language: str | None, type_count: int
+) -> tuple[tuple[str, str], ...]:
+    """Every type's label, in one language (the catalog only grows at start-up)."""
+    label = {
+        "name": lambda t: str(t.name),
+        "sort_name": lambda t: str(t.name).casefold(),
+        "used_for": lambda t: t.used_for_label().casefold(),
+    }[what]
+    return tuple(sorted((t.key, label(t)) for t in types._types.values()))
+
+
+class TypeLabel(Func):
+    """``CASE type_key WHEN 'sftp' THEN 'SFTP' ... ELSE '' END``: a label per type key.
+
+    One simple CASE with the labels as parameters: building it costs no lookup per type
+    on every request, and the database compares the key once.
+    """
+
+    output_field = CharField()
+
+    def __init__(self, field: str, labels: tuple[tuple[str, str], ...]):
+        self.labels = labels
+        super().__init__(F(field))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, params = compiler.compile(self.source_expressions[0])
+        if not self.labels:
+            return "''", []
+        whens = " ".join("WHEN %s THEN %s" for _ in self.labels)
+        values = [value for pair in self.labels for value in pair]
+        return f"CASE {column} {whens} ELSE '' END", [*params, *values]
 
 
 registry = ConnectionTypeRegistry()

@@ -1,12 +1,9 @@
-"""Read-only Django admin (/django-admin/) for connections, exports, enrichments and segments.
+"""Read-only Django admin (/django-admin/) for connections.
 
-It exists to compare the console with the stock Django admin on the same data
-(``bench/run.py``), and as a plain read-only view for superusers. It is written the
-way a Django admin usually is: counts with ``annotate(Count(..., distinct=True))``,
-``list_select_related`` and ``search_fields``. Nothing can be added, changed or
-removed here (writes go through the services, which keep the audit trail), and no
-secret is ever shown: ``secrets_encrypted`` is neither loaded nor displayed, and the
-settings are not shown either.
+It is written the way a Django admin usually is, as the benchmark's baseline: counts with
+``annotate(Count(..., distinct=True))`` (one column per counted dependant kind),
+``list_select_related`` and ``search_fields``. No secret is ever shown:
+``secrets_encrypted`` is neither loaded nor displayed, and the settings are not shown either.
 """
 
 from django.contrib import admin
@@ -16,25 +13,10 @@ from django.utils.timezone import localtime
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import Usage
-from connections_admin.enrichments.models import Enrichment
-from connections_admin.exports.models import Export
-from connections_admin.segments.models import Segment
+from connections_admin.core.admin import ReadOnlyAdmin
 
-from . import selectors
+from . import dependants, selectors
 from .models import Connection
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    list_per_page = 50
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Connection)
@@ -44,8 +26,6 @@ class ConnectionAdmin(ReadOnlyAdmin):
         "type_display",
         "used_for_display",
         "who_can_use",
-        "export_count",
-        "enrichment_count",
         "created_display",
     )
     list_select_related = ("created_by",)
@@ -66,8 +46,10 @@ class ConnectionAdmin(ReadOnlyAdmin):
             .get_queryset(request)
             .defer("secrets_encrypted", "settings")
             .annotate(
-                _export_count=Count("exports", distinct=True),
-                _enrichment_count=Count("enrichments", distinct=True),
+                **{
+                    _count_alias(kind): Count(kind.reverse_name, distinct=True)
+                    for kind in dependants.kinds.counted()
+                },
                 _contributors=selectors.flag(selectors.shared_with_contributors()),
                 _chosen=selectors.flag(selectors.shared_with_chosen()),
             )
@@ -95,46 +77,21 @@ class ConnectionAdmin(ReadOnlyAdmin):
         who = f" ({obj.created_by.get_username()})" if obj.created_by else ""
         return f"{date_format(localtime(obj.created_at), 'DATE_FORMAT')}{who}"
 
-    @admin.display(description=_("exports"), ordering="_export_count")
-    def export_count(self, obj):
-        return obj._export_count
-
-    @admin.display(description=_("enrichments"), ordering="_enrichment_count")
-    def enrichment_count(self, obj):
-        return obj._enrichment_count
+    def get_list_display(self, request):
+        *columns, created = super().get_list_display(request)
+        return (*columns, *(_count_column(kind) for kind in dependants.kinds.counted()), created)
 
 
-@admin.register(Export)
-class ExportAdmin(ReadOnlyAdmin):
-    list_display = ("name", "connection", "schedule", "last_run_at", "created_by")
-    list_select_related = ("connection", "created_by")
-    search_fields = ("name", "connection__display_name")
-    fields = ("name", "connection", "schedule", "schedule_time", "schedule_weekday", "fields")
-
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("connection__secrets_encrypted", "connection__settings")
-        )
+def _count_alias(kind: dependants.DependantKind) -> str:
+    return f"_{kind.key}_count"
 
 
-@admin.register(Enrichment)
-class EnrichmentAdmin(ReadOnlyAdmin):
-    list_display = ("name", "type_key", "connection", "status", "segment", "created_by")
-    list_select_related = ("connection", "segment", "created_by")
-    search_fields = ("name",)
-    fields = ("name", "type_key", "connection", "status", "segment", "enriched_customers")
+def _count_column(kind: dependants.DependantKind):
+    alias = _count_alias(kind)
 
-    def get_queryset(self, request):
-        return (
-            super()
-            .get_queryset(request)
-            .defer("connection__secrets_encrypted", "connection__settings")
-        )
+    @admin.display(description=kind.words.column, ordering=alias)
+    def column(obj):
+        return getattr(obj, alias)
 
-
-@admin.register(Segment)
-class SegmentAdmin(ReadOnlyAdmin):
-    list_display = ("name", "member_count")
-    search_fields = ("name",)
+    column.__name__ = f"{kind.key}_count"
+    return column

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import ConnectionType, Usage
-from connections_admin.core.forms import IdModelMultipleChoiceField
+from connections_admin.core.forms import IdModelMultipleChoiceField, clean_unique_name
 
 from .models import Connection
 from .sharing import Audience, Sharing, shareable_groups, shareable_users, sharing_of
@@ -112,15 +112,13 @@ class ConnectionForm(forms.Form):
         return [self[name] for name in self.connection_type.fields]
 
     def clean_display_name(self) -> str:
-        name = self.cleaned_data["display_name"].strip()
-        others = Connection.objects.filter(display_name__iexact=name)
-        if self.connection is not None:
-            others = others.exclude(pk=self.connection.pk)
-        if others.exists():
-            raise forms.ValidationError(
-                _("A connection with this display name already exists."), code="duplicate"
-            )
-        return name
+        return clean_unique_name(
+            self.cleaned_data["display_name"],
+            queryset=Connection.objects,
+            field="display_name",
+            instance=self.connection,
+            message=_("A connection with this display name already exists."),
+        )
 
     def clean(self):
         cleaned = super().clean()

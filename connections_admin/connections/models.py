@@ -82,21 +82,28 @@ class ConnectionGroupObjectPermission(GroupObjectPermissionBase):
         abstract = False
 
 
-class UseCounts(models.Model):
-    """How many exports and enrichments use a connection, for the Connections tab.
+class UseCount(models.Model):
+    """How many things of one dependant kind use a connection, for the Connections tab.
 
-    Written only by database triggers (``use_counts.py``): every connection gets its row
-    when it is inserted, and every insert, delete or change of connection of an export
-    or enrichment adjusts the counts in the same statement, whatever code (or SQL) made
-    it. So sorting 10,000 connections by their exports reads one column instead of
-    counting 50,000 exports. Django code never saves these rows.
+    Written only by database triggers that each counted kind's app installs
+    (``use_counts.py``): every insert, delete or change of connection of a counted row
+    adjusts its connection's count in the same statement, whatever code (or SQL) made it.
+    So sorting 10,000 connections by their exports reads one column instead of counting
+    50,000 exports. A connection without a row for a kind counts 0. Django code never
+    saves these rows (``manage.py recount_use_counts`` repairs them).
     """
 
-    connection = models.OneToOneField(
-        Connection, primary_key=True, on_delete=models.CASCADE, related_name="use_counts"
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="use_counts", db_index=False
     )
-    exports = models.PositiveIntegerField(default=0)
-    enrichments = models.PositiveIntegerField(default=0)
+    kind = models.CharField(max_length=32)
+    n = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            # Also the index that the Connections tab joins through.
+            models.UniqueConstraint(fields=["connection", "kind"], name="use_count_unique"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.connection_id}: {self.exports} exports, {self.enrichments} enrichments"
+        return f"{self.connection_id}: {self.n} {self.kind}"

@@ -1,28 +1,24 @@
 """Reads of connections for the console's pages."""
 
-from functools import lru_cache
-
 from django.contrib.auth.models import Group, Permission
 from django.db.models import (
     BooleanField,
     Case,
-    CharField,
     F,
-    Func,
+    FilteredRelation,
     Q,
     QuerySet,
     Subquery,
     Value,
     When,
 )
-from django.db.models.functions import Lower
-from django.utils.translation import get_language
+from django.db.models.functions import Coalesce, Lower
 
 from connections_admin.accounts.roles import Role
 from connections_admin.connection_types.base import Usage
 from connections_admin.connection_types.registry import registry
 
-from .dependants import summary
+from .dependants import DependantKind, kinds
 from .models import (
     Connection,
     ConnectionGroupObjectPermission,
@@ -81,66 +77,38 @@ def flag(*conditions: Q) -> Case:
     )
 
 
-class _TypeLabel(Func):
-    """``CASE type_key WHEN 'sftp' THEN 'sftp' ... ELSE '' END`` for sorting by a label.
-
-    The same values as the catalog's ``Case(When(...))`` expressions, written as one
-    simple CASE: building it costs no lookup per type on every request.
-    """
-
-    output_field = CharField()
-
-    def __init__(self, labels: dict[str, str]):
-        self.labels = tuple(sorted(labels.items()))
-        super().__init__(F("type_key"))
-
-    def as_sql(self, compiler, connection, **extra_context):
-        column, params = compiler.compile(self.source_expressions[0])
-        if not self.labels:
-            return "''", []
-        whens = " ".join("WHEN %s THEN %s" for _ in self.labels)
-        values = [value for pair in self.labels for value in pair]
-        return f"CASE {column} {whens} ELSE '' END", [*params, *values]
-
-
-@lru_cache(maxsize=64)
-def _labels(kind: str, language: str | None, type_count: int) -> dict[str, str]:
-    """Sort labels of every type, in one language (the catalog only grows at start-up)."""
-    if kind == "name":
-        return {t.key: str(t.name).casefold() for t in registry}
-    return {t.key: t.used_for_label().casefold() for t in registry}
-
-
-def _type_labels(kind: str) -> _TypeLabel:
-    return _TypeLabel(_labels(kind, get_language(), len(registry)))
-
-
 def connection_list(*, search: str = "") -> QuerySet[Connection]:
     """Every connection with what the Connections tab shows and sorts by.
 
     Sort keys (aliases, computed only when sorted by): ``name_sort``, ``type_sort``
     and ``used_for_sort`` (from the catalog). Annotations: ``contributors_may_use``
     (shared with the Contributor group, or an enrichment connection, which every
-    contributor may use), ``chosen_may_use``, ``export_count`` and ``enrichment_count``
-    (read from :class:`~.models.UseCounts`, which database triggers keep). Every value
+    contributor may use), ``chosen_may_use``, and ``<kind>_count`` for every counted
+    dependant kind (read from :class:`~.models.UseCount`, which triggers keep). Every value
     comes from SQL: the rows of one page cost one query, however many connections,
     exports and permission rows there are.
     """
     enrichment_keys = registry.keys_for_usage(Usage.ENRICHMENT)
+    counted = kinds.counted()
     queryset = (
         Connection.objects.select_related("created_by")
         .defer("secrets_encrypted", "settings")
         .alias(
             name_sort=Lower("display_name"),
-            type_sort=_type_labels("name"),
-            used_for_sort=_type_labels("used_for"),
+            type_sort=registry.name_expression(),
+            used_for_sort=registry.used_for_expression(),
+            **{
+                _uses(kind): FilteredRelation(
+                    "use_counts", condition=Q(use_counts__kind=kind.plural_key)
+                )
+                for kind in counted
+            },
         )
         .annotate(
             contributors_may_use=flag(Q(type_key__in=enrichment_keys), shared_with_contributors()),
             chosen_may_use=flag(shared_with_chosen()),
             # Kept by database triggers (use_counts.py): one column, however many rows.
-            export_count=F("use_counts__exports"),
-            enrichment_count=F("use_counts__enrichments"),
+            **{count_name(kind): Coalesce(F(f"{_uses(kind)}__n"), 0) for kind in counted},
         )
     )
     search = search.strip()
@@ -151,15 +119,24 @@ def connection_list(*, search: str = "") -> QuerySet[Connection]:
     return queryset
 
 
-def connection_usage(connection: Connection, *, limit: int = 10) -> dict:
-    """What uses a connection: counts, and the first ``limit`` of each, by name."""
-    exports = connection.exports.order_by(Lower("name"))
-    enrichments = connection.enrichments.order_by(Lower("name"))
-    export_count, enrichment_count = exports.count(), enrichments.count()
-    return {
-        "export_count": export_count,
-        "enrichment_count": enrichment_count,
-        "summary": summary(export_count, enrichment_count),
-        "exports": list(exports.values_list("name", flat=True)[:limit]),
-        "enrichments": list(enrichments.values_list("name", flat=True)[:limit]),
-    }
+def count_name(kind: DependantKind) -> str:
+    """The annotation holding a connection's count of ``kind`` ("export_count")."""
+    return f"{kind.key}_count"
+
+
+def _uses(kind: DependantKind) -> str:
+    return f"_uses_{kind.plural_key}"
+
+
+def connection_usage(connection: Connection, *, limit: int = 10) -> list[dict]:
+    """What uses a connection, per kind in use: the kind, its count and the first ``limit``
+    names in name order."""
+    usage = []
+    for kind in kinds:
+        dependants = kind.of(connection).order_by(Lower("name"))
+        count = dependants.count()
+        if count:
+            names = list(dependants.values_list("name", flat=True)[:limit])
+            more = kind.words.and_more % {"counter": count} if count > len(names) else ""
+            usage.append({"kind": kind, "count": count, "names": names, "and_more": more})
+    return usage

@@ -9,10 +9,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
-from connections_admin.audit.models import Action, ObjectKind
+from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record
 from connections_admin.connection_types.base import ConnectionType
 
+from . import dependants
 from .crypto import decrypt_secrets, encrypt_secrets
 from .models import Connection
 from .sharing import Sharing, set_sharing
@@ -31,8 +32,13 @@ class ConnectionConflict(Exception):
 
 @dataclass
 class ConnectionInUse(Exception):
-    export_count: int
-    enrichment_count: int
+    """Something still uses the connection: how many of each dependant kind."""
+
+    counts: dict
+
+
+class ConnectionGone(Exception):
+    """The chosen connection was removed before what uses it could be saved."""
 
 
 class ConnectionAlreadyRemoved(Exception):
@@ -77,23 +83,13 @@ def connection_create(
             if sharing is not None:
                 set_sharing(connection, sharing)
                 details.append(_("Who can use it: %s") % sharing.audience.label)
-            _audit(connection, user, Action.CONNECTION_CREATED, details)
-            _audit(connection, user, Action.CONSENT_GIVEN)
+            audit_record(
+                actor=user, action=Action.CONNECTION_CREATED, obj=connection, changes=details
+            )
+            audit_record(actor=user, action=Action.CONSENT_GIVEN, obj=connection)
     except IntegrityError as error:
         raise DisplayNameTaken(display_name) from error
     return connection
-
-
-def _audit(connection: Connection, user, action: Action, changes=()) -> None:
-    audit_record(
-        actor=user,
-        action=action,
-        kind=ObjectKind.CONNECTION,
-        object_id=connection.pk,
-        name=connection.display_name,
-        type_name=connection.type_name,
-        changes=changes,
-    )
 
 
 def _describe_changes(
@@ -162,10 +158,17 @@ def connection_update(
                 )
                 if changes:
                     connection.display_name = display_name
-                    _audit(connection, user, Action.CONNECTION_EDITED, changes)
+                    audit_record(
+                        actor=user, action=Action.CONNECTION_EDITED, obj=connection, changes=changes
+                    )
                 if sharing is not None and set_sharing(connection, sharing):
                     described = _("Who can use it: %s") % sharing.audience.label
-                    _audit(connection, user, Action.CONNECTION_SHARING_CHANGED, [described])
+                    audit_record(
+                        actor=user,
+                        action=Action.CONNECTION_SHARING_CHANGED,
+                        obj=connection,
+                        changes=[described],
+                    )
     except IntegrityError as error:
         raise DisplayNameTaken(display_name) from error
     if not updated:
@@ -189,25 +192,26 @@ def connection_remove(*, connection_id: int, user: AbstractBaseUser | None = Non
         connection = Connection.objects.select_for_update().filter(pk=connection_id).first()
         if connection is None:
             raise ConnectionAlreadyRemoved
-        exports, enrichments = count_dependants(connection)
-        if exports or enrichments:
-            raise ConnectionInUse(export_count=exports, enrichment_count=enrichments)
+        counts = dependants.counts(connection)
+        if any(counts.values()):
+            raise ConnectionInUse(counts=counts)
         try:
             with transaction.atomic():
                 connection.delete()
         except ProtectedError as error:
-            raise ConnectionInUse(
-                export_count=connection.exports.count(),
-                enrichment_count=connection.enrichments.count(),
-            ) from error
+            raise ConnectionInUse(counts=dependants.counts(connection)) from error
         connection.pk = connection_id
-        _audit(connection, user, Action.CONNECTION_REMOVED)
+        audit_record(actor=user, action=Action.CONNECTION_REMOVED, obj=connection)
     return connection.display_name
 
 
-def count_dependants(connection: Connection) -> tuple[int, int]:
-    """How many exports and enrichments use the connection (inside the removal's lock)."""
-    return connection.exports.count(), connection.enrichments.count()
+def connection_lock_for_use(connection_id: int | None) -> None:
+    """Hold the connection's row until commit, so that its removal waits for the caller
+    (who is about to attach something to it) or the caller fails with ConnectionGone."""
+    if connection_id is not None and not (
+        Connection.objects.select_for_update().filter(pk=connection_id).exists()
+    ):
+        raise ConnectionGone
 
 
 def describe_conflict(conflict: ConnectionConflict) -> str:

@@ -1,15 +1,18 @@
-"""Database triggers that keep :class:`~.models.UseCounts` equal to the real counts.
+"""Database triggers that keep :class:`~.models.UseCount` equal to the real counts.
 
-For each counted table (exports, enrichments) and each database:
+A dependant kind that shows its count on the Connections tab (``DependantKind.counted``)
+installs its trigger from its own app's migration with :func:`count_trigger`, naming its
+table and its kind; this module knows no table but its own.
 
 * PostgreSQL: one statement-level trigger per event, with transition tables, so a bulk
-  disconnect of 1,000 exports adjusts the counts with one grouped UPDATE;
-* SQLite: row-level triggers (SQLite has no statement-level ones).
+  disconnect of 1,000 exports adjusts the counts with two statements. The counts rows are
+  locked in connection order before they change, so two bulk changes that span the same
+  connections in opposite orders wait for each other instead of deadlocking.
+* SQLite: row-level triggers (SQLite has no statement-level ones, and one writer at a time).
 
-A connection's row is inserted by a trigger on the connections table, so every
-connection has one and the list joins it without COALESCE. The counts change in the
-same transaction as the rows they count: there is nothing to keep in sync by hand.
-Used from the connections app's migrations; the tests compare the counts with
+A connection's row for a kind is inserted the first time something of that kind uses it;
+a connection with no row counts 0. The counts change in the same transaction as the rows
+they count, whatever code (or plain SQL) made the change. The tests compare them with
 ``COUNT(*)`` after every kind of change (``tests/connections/test_use_counts.py``).
 """
 
@@ -17,46 +20,36 @@ import re
 
 from django.db import migrations
 
-COUNTS_TABLE = "connections_usecounts"
-CONNECTIONS_TABLE = "connections_connection"
-# table of the rows counted -> counter column
-COUNTED = {"exports_export": "exports", "enrichments_enrichment": "enrichments"}
+COUNTS_TABLE = "connections_usecount"
 
 _IDENTIFIER = re.compile(r"[a-z_]+")
 
-# The statements, with {placeholders} for table, column and trigger names only.
-_PG_NEW_CONNECTION = (
+# {counts}, {table} and {kind} are filled with checked identifiers only, never values.
+# The deltas per connection go into two arrays in connection order; then every counts row
+# involved is locked (or created at 0) in that order, and only then changed.
+_PG_CREATE = (
     """
-    CREATE FUNCTION use_counts_new_connection() RETURNS trigger LANGUAGE plpgsql AS $$
-    BEGIN
-        INSERT INTO {counts} (connection_id, exports, enrichments) SELECT id, 0, 0 FROM new_rows;
-        RETURN NULL;
-    END $$
-""",
-    """
-    CREATE TRIGGER use_counts_new_connection AFTER INSERT ON {connections}
-    REFERENCING NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION use_counts_new_connection()
-""",
-)
-# Deltas per connection: +1 for each new row on it, -1 for each old row on it. An
-# UPDATE counts only the rows whose connection changed.
-_PG_COUNT = (
-    """
-    CREATE FUNCTION use_counts_{column}() RETURNS trigger LANGUAGE plpgsql AS $$
+    CREATE FUNCTION use_count_{kind}() RETURNS trigger LANGUAGE plpgsql AS $$
+    DECLARE
+        ids bigint[];
+        deltas bigint[];
     BEGIN
         IF TG_OP = 'INSERT' THEN
-            UPDATE {counts} AS counts SET {column} = counts.{column} + delta.n
+            SELECT array_agg(connection_id ORDER BY connection_id),
+                   array_agg(n ORDER BY connection_id)
+            INTO ids, deltas
             FROM (SELECT connection_id, count(*) AS n FROM new_rows
-                  WHERE connection_id IS NOT NULL GROUP BY connection_id) AS delta
-            WHERE counts.connection_id = delta.connection_id;
+                  WHERE connection_id IS NOT NULL GROUP BY connection_id) AS d;
         ELSIF TG_OP = 'DELETE' THEN
-            UPDATE {counts} AS counts SET {column} = counts.{column} - delta.n
-            FROM (SELECT connection_id, count(*) AS n FROM old_rows
-                  WHERE connection_id IS NOT NULL GROUP BY connection_id) AS delta
-            WHERE counts.connection_id = delta.connection_id;
+            SELECT array_agg(connection_id ORDER BY connection_id),
+                   array_agg(n ORDER BY connection_id)
+            INTO ids, deltas
+            FROM (SELECT connection_id, -count(*) AS n FROM old_rows
+                  WHERE connection_id IS NOT NULL GROUP BY connection_id) AS d;
         ELSE
-            UPDATE {counts} AS counts SET {column} = counts.{column} + delta.n
+            SELECT array_agg(connection_id ORDER BY connection_id),
+                   array_agg(n ORDER BY connection_id)
+            INTO ids, deltas
             FROM (
                 SELECT connection_id, sum(n) AS n FROM (
                     SELECT o.connection_id, -1 AS n
@@ -69,123 +62,120 @@ _PG_COUNT = (
                 ) AS moves
                 WHERE connection_id IS NOT NULL
                 GROUP BY connection_id
-            ) AS delta
-            WHERE counts.connection_id = delta.connection_id AND delta.n <> 0;
+                HAVING sum(n) <> 0
+            ) AS d;
         END IF;
+        IF ids IS NULL THEN
+            RETURN NULL;
+        END IF;
+        INSERT INTO {counts} AS counts (connection_id, kind, n)
+        SELECT id, '{kind}', 0 FROM unnest(ids) AS id ORDER BY id
+        ON CONFLICT (connection_id, kind) DO UPDATE SET n = counts.n;
+        UPDATE {counts} AS counts SET n = counts.n + d.n
+        FROM unnest(ids, deltas) AS d(id, n)
+        WHERE counts.connection_id = d.id AND counts.kind = '{kind}';
         RETURN NULL;
     END $$
 """,
     """
-    CREATE TRIGGER use_counts_{column}_insert AFTER INSERT ON {table}
-    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION use_counts_{column}()
+    CREATE TRIGGER use_count_{kind}_insert AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION use_count_{kind}()
 """,
     """
-    CREATE TRIGGER use_counts_{column}_delete AFTER DELETE ON {table}
-    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION use_counts_{column}()
+    CREATE TRIGGER use_count_{kind}_delete AFTER DELETE ON {table}
+    REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION use_count_{kind}()
 """,
     """
-    CREATE TRIGGER use_counts_{column}_update AFTER UPDATE ON {table}
+    CREATE TRIGGER use_count_{kind}_update AFTER UPDATE ON {table}
     REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
-    FOR EACH STATEMENT EXECUTE FUNCTION use_counts_{column}()
+    FOR EACH STATEMENT EXECUTE FUNCTION use_count_{kind}()
 """,
 )
 _PG_DROP = (
-    "DROP TRIGGER IF EXISTS use_counts_new_connection ON {connections}",
-    "DROP FUNCTION IF EXISTS use_counts_new_connection()",
+    "DROP TRIGGER IF EXISTS use_count_{kind}_insert ON {table}",
+    "DROP TRIGGER IF EXISTS use_count_{kind}_delete ON {table}",
+    "DROP TRIGGER IF EXISTS use_count_{kind}_update ON {table}",
+    "DROP FUNCTION IF EXISTS use_count_{kind}()",
 )
-_PG_DROP_COUNT = (
-    "DROP TRIGGER IF EXISTS use_counts_{column}_insert ON {table}",
-    "DROP TRIGGER IF EXISTS use_counts_{column}_delete ON {table}",
-    "DROP TRIGGER IF EXISTS use_counts_{column}_update ON {table}",
-    "DROP FUNCTION IF EXISTS use_counts_{column}()",
-)
-_SQLITE_NEW_CONNECTION = (
+_SQLITE_CREATE = (
     """
-    CREATE TRIGGER use_counts_new_connection AFTER INSERT ON {connections} BEGIN
-        INSERT INTO {counts} (connection_id, exports, enrichments) VALUES (NEW.id, 0, 0);
-    END
-""",
-)
-_SQLITE_COUNT = (
-    """
-    CREATE TRIGGER use_counts_{column}_insert
+    CREATE TRIGGER use_count_{kind}_insert
     AFTER INSERT ON {table} WHEN NEW.connection_id IS NOT NULL BEGIN
-        UPDATE {counts} SET {column} = {column} + 1 WHERE connection_id = NEW.connection_id;
+        INSERT INTO {counts} (connection_id, kind, n) VALUES (NEW.connection_id, '{kind}', 1)
+        ON CONFLICT (connection_id, kind) DO UPDATE SET n = n + 1;
     END
 """,
     """
-    CREATE TRIGGER use_counts_{column}_delete
+    CREATE TRIGGER use_count_{kind}_delete
     AFTER DELETE ON {table} WHEN OLD.connection_id IS NOT NULL BEGIN
-        UPDATE {counts} SET {column} = {column} - 1 WHERE connection_id = OLD.connection_id;
+        UPDATE {counts} SET n = n - 1
+        WHERE connection_id = OLD.connection_id AND kind = '{kind}';
     END
 """,
     """
-    CREATE TRIGGER use_counts_{column}_update
+    CREATE TRIGGER use_count_{kind}_update
     AFTER UPDATE OF connection_id ON {table}
     WHEN OLD.connection_id IS NOT NEW.connection_id BEGIN
-        UPDATE {counts} SET {column} = {column} - 1 WHERE connection_id = OLD.connection_id;
-        UPDATE {counts} SET {column} = {column} + 1 WHERE connection_id = NEW.connection_id;
+        UPDATE {counts} SET n = n - 1
+        WHERE connection_id = OLD.connection_id AND kind = '{kind}';
+        INSERT INTO {counts} (connection_id, kind, n)
+        SELECT NEW.connection_id, '{kind}', 1 WHERE NEW.connection_id IS NOT NULL
+        ON CONFLICT (connection_id, kind) DO UPDATE SET n = n + 1;
     END
 """,
 )
-_SQLITE_DROP = ("DROP TRIGGER IF EXISTS use_counts_new_connection",)
-_SQLITE_DROP_COUNT = (
-    "DROP TRIGGER IF EXISTS use_counts_{column}_insert",
-    "DROP TRIGGER IF EXISTS use_counts_{column}_delete",
-    "DROP TRIGGER IF EXISTS use_counts_{column}_update",
+_SQLITE_DROP = (
+    "DROP TRIGGER IF EXISTS use_count_{kind}_insert",
+    "DROP TRIGGER IF EXISTS use_count_{kind}_delete",
+    "DROP TRIGGER IF EXISTS use_count_{kind}_update",
 )
-# Counts for the connections that exist when the triggers are created.
+# The counts of the rows already there when the triggers are created.
 _FILL = (
+    "DELETE FROM {counts} WHERE kind = '{kind}'",
     """
-    INSERT INTO {counts} (connection_id, exports, enrichments)
-    SELECT c.id,
-        (SELECT COUNT(*) FROM exports_export AS e WHERE e.connection_id = c.id),
-        (SELECT COUNT(*) FROM enrichments_enrichment AS e WHERE e.connection_id = c.id)
-    FROM {connections} AS c
+    INSERT INTO {counts} (connection_id, kind, n)
+    SELECT connection_id, '{kind}', COUNT(*) FROM {table}
+    WHERE connection_id IS NOT NULL GROUP BY connection_id
 """,
 )
-_EMPTY = ("DELETE FROM {counts}",)
+_EMPTY = ("DELETE FROM {counts} WHERE kind = '{kind}'",)
 
 
 def _sql(templates: tuple[str, ...], **names: str) -> list[str]:
     """The statements, with the placeholders filled in.
 
-    Only plain identifiers may fill a placeholder: these are names, never values.
+    Only plain identifiers may fill a placeholder: these are names, never user values.
     """
-    names = {"counts": COUNTS_TABLE, "connections": CONNECTIONS_TABLE, **names}
+    names = {"counts": COUNTS_TABLE, **names}
     for name in names.values():
         if not _IDENTIFIER.fullmatch(name):
             raise ValueError(f"not a plain identifier: {name!r}")
     return [template.format(**names).strip() for template in templates]
 
 
-def statements(vendor: str) -> tuple[list[str], list[str]]:
-    """(create, drop) statements for ``vendor``."""
+def statements(vendor: str, *, kind: str, table: str) -> tuple[list[str], list[str]]:
+    """(create, drop) statements of the count trigger of ``kind`` on ``table``."""
     if vendor == "postgresql":
-        templates = (_PG_NEW_CONNECTION, _PG_COUNT, _PG_DROP, _PG_DROP_COUNT)
+        create, drop = _PG_CREATE, _PG_DROP
     elif vendor == "sqlite":
-        templates = (_SQLITE_NEW_CONNECTION, _SQLITE_COUNT, _SQLITE_DROP, _SQLITE_DROP_COUNT)
+        create, drop = _SQLITE_CREATE, _SQLITE_DROP
     else:
         raise NotImplementedError(f"use counts need triggers written for {vendor}")
-    new_connection, count, drop, drop_count = templates
-    create, remove = _sql(new_connection), []
-    for table, column in COUNTED.items():
-        create += _sql(count, table=table, column=column)
-        remove += _sql(drop_count, table=table, column=column)
-    return create, remove + _sql(drop)
+    return _sql(create, kind=kind, table=table), _sql(drop, kind=kind, table=table)
 
 
-def create_triggers() -> migrations.RunPython:
-    """A migration operation: the triggers, and the counts of the rows already there."""
+def count_trigger(*, kind: str, table: str) -> migrations.RunPython:
+    """A migration operation: the trigger that counts ``table``'s rows per connection as
+    ``kind``, and the counts of the rows already there. Reversible."""
 
     def forwards(apps, schema_editor):
-        create, _drop = statements(schema_editor.connection.vendor)
-        for sql in create + _sql(_FILL):
+        create, _drop = statements(schema_editor.connection.vendor, kind=kind, table=table)
+        for sql in create + _sql(_FILL, kind=kind, table=table):
             schema_editor.execute(sql)
 
     def backwards(apps, schema_editor):
-        _create, drop = statements(schema_editor.connection.vendor)
-        for sql in drop + _sql(_EMPTY):
+        _create, drop = statements(schema_editor.connection.vendor, kind=kind, table=table)
+        for sql in drop + _sql(_EMPTY, kind=kind):
             schema_editor.execute(sql)
 
     return migrations.RunPython(forwards, backwards, elidable=False)

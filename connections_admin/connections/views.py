@@ -18,7 +18,7 @@ from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
 from connections_admin.connection_types.base import ConnectionType, Usage
 from connections_admin.connection_types.registry import UnknownConnectionType, registry
-from connections_admin.core.forms import SearchForm
+from connections_admin.core.forms import SearchForm, is_id
 from connections_admin.core.htmx import pane_closed, render_page, wants_fragment
 from connections_admin.core.pagination import paginate, paginate_param
 from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
@@ -30,15 +30,22 @@ from .models import Connection
 
 CHANGED_EVENT = "connections:changed"
 
-SORT_COLUMNS = [
-    SortColumn("name", gettext_lazy("Display name"), ("name_sort",)),
-    SortColumn("type", gettext_lazy("Type"), ("type_sort",)),
-    SortColumn("used_for", gettext_lazy("Used for"), ("used_for_sort",)),
-    SortColumn("who", gettext_lazy("Who can use it"), ("contributors_may_use", "chosen_may_use")),
-    SortColumn("exports", gettext_lazy("Exports"), ("export_count",)),
-    SortColumn("enrichments", gettext_lazy("Enrichments"), ("enrichment_count",)),
-    SortColumn("created", gettext_lazy("Created"), ("created_at",)),
-]
+
+def _sort_columns() -> list[SortColumn]:
+    """The Connections tab's columns: a count for each counted dependant kind."""
+    return [
+        SortColumn("name", gettext_lazy("Display name"), ("name_sort",)),
+        SortColumn("type", gettext_lazy("Type"), ("type_sort",)),
+        SortColumn("used_for", gettext_lazy("Used for"), ("used_for_sort",)),
+        SortColumn(
+            "who", gettext_lazy("Who can use it"), ("contributors_may_use", "chosen_may_use")
+        ),
+        *(
+            SortColumn(kind.plural_key, kind.words.column, (selectors.count_name(kind),))
+            for kind in dependants.kinds.counted()
+        ),
+        SortColumn("created", gettext_lazy("Created"), ("created_at",)),
+    ]
 
 
 def _done(request: HttpRequest, message: str) -> HttpResponse:
@@ -54,14 +61,18 @@ def _done(request: HttpRequest, message: str) -> HttpResponse:
 def connection_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
-    sort = parse_sort(request.GET, SORT_COLUMNS, default="name")
+    columns = _sort_columns()
+    sort = parse_sort(request.GET, columns, default="name")
     page = paginate(request, sort.apply(selectors.connection_list(search=query)), 50)
+    counted = [selectors.count_name(kind) for kind in dependants.kinds.counted()]
+    for connection in page.object_list:
+        connection.use_counts_shown = [getattr(connection, name) for name in counted]
     context = {
         "tab": "connections",
         "search_form": search,
         "query": query,
         "sort": sort,
-        "sort_headers": sort_headers(sort, SORT_COLUMNS),
+        "sort_headers": sort_headers(sort, columns),
         "page": page,
         "usage": Usage,
     }
@@ -181,57 +192,45 @@ def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             return _done(request, _("Connection “%s” was removed.") % name)
     connection = get_object_or_404(Connection, pk=pk)
+    usage = selectors.connection_usage(connection)
     context = {
         "connection": connection,
-        "usage": selectors.connection_usage(connection),
+        "usage": usage,
+        "usage_summary": dependants.summary({use["kind"]: use["count"] for use in usage}),
         "refused": request.method == "POST",
     }
     return render_page(request, "connections/remove.html", context, fragment="pane")
 
 
-DEPENDANT_ACTIONS = {
-    # action: the name of the posted ids it applies to ("" for all dependants)
-    "disconnect_all_exports": "",
-    "deactivate_all_enrichments": "",
-    "disconnect_exports": "export",
-    "remove_exports": "export",
-    "deactivate_enrichments": "enrichment",
-    "remove_enrichments": "enrichment",
-}
-
-
 def _posted_action(request: HttpRequest) -> tuple[str, list[str]]:
-    """The action asked for and the ids it applies to (a row's own button, or the selection)."""
+    """The action asked for and the raw ids it applies to (a row's own button, or the
+    selection, posted under the kind's key)."""
     row_action = request.POST.get("row_action", "")
     if ":" in row_action:
         action, _sep, raw_id = row_action.partition(":")
         return action, [raw_id]
     action = request.POST.get("action", "")
-    return action, request.POST.getlist(DEPENDANT_ACTIONS.get(action, "export"))
+    found = dependants.kinds.for_action(action)
+    return action, request.POST.getlist(found[0].key) if found else []
 
 
 def _apply_dependant_action(request: HttpRequest, connection: Connection) -> tuple[str, bool]:
     """Carry out a posted action on this connection's dependants; returns (message, ok)."""
     action, raw_ids = _posted_action(request)
-    if action not in DEPENDANT_ACTIONS:
+    found = dependants.kinds.for_action(action)
+    if found is None:
         return _("Choose what to do: Disconnect, Deactivate or Remove."), False
-    if not DEPENDANT_ACTIONS[action]:
-        return dependants.apply_to_all(
-            action=action, connection=connection, user=request.user
-        ), True
+    kind, verb = found
+    if verb == "detach_all":
+        return dependants.apply_to_all(kind=kind, connection=connection, user=request.user), True
     if not raw_ids:
-        kind = DEPENDANT_ACTIONS[action]
-        return (
-            _("Select at least one export first.")
-            if kind == "export"
-            else _("Select at least one enrichment first."),
-            False,
-        )
-    try:
-        ids = sorted({int(raw) for raw in raw_ids})
-    except ValueError:
+        return str(kind.words.select_first), False
+    if not all(is_id(raw) for raw in raw_ids):
         return _("The selection was not understood. Nothing was changed."), False
-    outcome = dependants.apply(action=action, connection=connection, ids=ids, user=request.user)
+    ids = sorted({int(raw) for raw in raw_ids})
+    outcome = dependants.apply(
+        kind=kind, verb=verb, connection=connection, ids=ids, user=request.user
+    )
     if outcome is None:
         return (
             _(
@@ -255,12 +254,15 @@ def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
         if not wants_fragment(request):
             (messages.success if ok else messages.error)(request, notice)
             return redirect("connections:dependants", pk=connection.pk)
+    sections = [
+        dependants.Section(
+            kind, paginate_param(request, kind.listing(connection), f"{kind.plural_key}_page")
+        )
+        for kind in dependants.kinds
+    ]
     context = {
         "connection": connection,
-        "exports": paginate_param(request, dependants.exports_of(connection), "exports_page"),
-        "enrichments": paginate_param(
-            request, dependants.enrichments_of(connection), "enrichments_page"
-        ),
+        "sections": [section for section in sections if section.page.paginator.count],
         "notice": notice,
         "notice_ok": ok,
     }

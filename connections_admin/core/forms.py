@@ -38,3 +38,16 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"value": item},
                 )
         return super()._check_values(value)
+
+
+def clean_unique_name(value: str, *, queryset, field: str, instance, message: str) -> str:
+    """``value`` without surrounding blanks, if no other row of ``queryset`` has it in
+    ``field`` whatever its case; else a form error with ``message``. ``instance`` is the
+    row being edited (None when adding), which may keep its own name."""
+    name = value.strip()
+    others = queryset.filter(**{f"{field}__iexact": name})
+    if instance is not None and instance.pk is not None:
+        others = others.exclude(pk=instance.pk)
+    if others.exists():
+        raise forms.ValidationError(message, code="duplicate")
+    return name

@@ -6,3 +6,10 @@ class EnrichmentsConfig(AppConfig):
     name = "connections_admin.enrichments"
     label = "enrichments"
     verbose_name = _("Enrichments")
+
+    def ready(self) -> None:
+        from connections_admin.connections.dependants import kinds
+
+        from .dependant import ENRICHMENTS
+
+        kinds.register(ENRICHMENTS)

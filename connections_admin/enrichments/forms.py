@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from connections_admin.connection_types.base import Usage
 from connections_admin.connections.models import Connection
 from connections_admin.connections.sharing import usable_connections
-from connections_admin.core.forms import IdModelChoiceField
+from connections_admin.core.forms import IdModelChoiceField, clean_unique_name
 from connections_admin.segments.models import Segment
 
 from .models import Enrichment
@@ -56,10 +56,10 @@ class EnrichmentForm(forms.ModelForm):
         self.fields["connection"].queryset = connections.order_by("display_name")
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        others = Enrichment.objects.filter(name__iexact=name)
-        if self.instance.pk is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(_("An enrichment with this name already exists."))
-        return name
+        return clean_unique_name(
+            self.cleaned_data["name"],
+            queryset=Enrichment.objects,
+            field="name",
+            instance=self.instance,
+            message=_("An enrichment with this name already exists."),
+        )

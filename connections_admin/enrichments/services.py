@@ -5,33 +5,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from connections_admin.audit.models import Action, ObjectKind
-from connections_admin.audit.services import audit_record, audit_record_queryset
+from connections_admin.audit.models import Action
+from connections_admin.audit.services import audit_record
 from connections_admin.connection_types.registry import registry
-from connections_admin.connections.models import Connection
-from connections_admin.core.lookups import among_values
+from connections_admin.connections.dependants import detach_many, remove_many
+from connections_admin.connections.services import connection_lock_for_use
 
 from .models import Enrichment, EnrichmentStatus
 
 
 class EnrichmentNameTaken(Exception):
     pass
-
-
-class ConnectionGone(Exception):
-    pass
-
-
-def _audit(enrichment: Enrichment, user, action: Action, changes=()) -> None:
-    audit_record(
-        actor=user,
-        action=action,
-        kind=ObjectKind.ENRICHMENT,
-        object_id=enrichment.pk,
-        name=enrichment.name,
-        type_name=enrichment.type_name,
-        changes=changes,
-    )
 
 
 def _describe_changes(before: Enrichment, enrichment: Enrichment) -> list[str]:
@@ -61,29 +45,28 @@ def enrichment_save(*, enrichment: Enrichment, user: AbstractBaseUser | None = N
         enrichment.status = EnrichmentStatus.INACTIVE
     try:
         with transaction.atomic():
-            if enrichment.connection_id is not None and not (
-                Connection.objects.select_for_update().filter(pk=enrichment.connection_id).exists()
-            ):
-                raise ConnectionGone
+            connection_lock_for_use(enrichment.connection_id)
             before = None if adding else Enrichment.objects.filter(pk=enrichment.pk).first()
             if not adding and before is None:
                 raise Enrichment.DoesNotExist
             enrichment.save()
             if adding:
-                _audit(enrichment, user, Action.ENRICHMENT_CREATED)
+                audit_record(actor=user, action=Action.ENRICHMENT_CREATED, obj=enrichment)
                 return enrichment
             if before.connection_id is None and enrichment.connection_id is not None:
-                _audit(
-                    enrichment,
-                    user,
-                    Action.ENRICHMENT_ACTIVATED,
-                    [enrichment.connection.display_name],
+                audit_record(
+                    actor=user,
+                    action=Action.ENRICHMENT_ACTIVATED,
+                    obj=enrichment,
+                    changes=[enrichment.connection.display_name],
                 )
             elif before.connection_id is not None and enrichment.connection_id is None:
-                _audit(enrichment, user, Action.ENRICHMENT_DEACTIVATED)
+                audit_record(actor=user, action=Action.ENRICHMENT_DEACTIVATED, obj=enrichment)
             changes = _describe_changes(before, enrichment)
             if changes:
-                _audit(enrichment, user, Action.ENRICHMENT_EDITED, changes)
+                audit_record(
+                    actor=user, action=Action.ENRICHMENT_EDITED, obj=enrichment, changes=changes
+                )
     except IntegrityError as error:
         raise EnrichmentNameTaken(enrichment.name) from error
     return enrichment
@@ -91,46 +74,35 @@ def enrichment_save(*, enrichment: Enrichment, user: AbstractBaseUser | None = N
 
 def enrichment_deactivate(
     *,
-    enrichment_ids: list[int],
+    ids: list[int],
     user: AbstractBaseUser | None = None,
     connection_id: int | None = None,
 ) -> int:
     """Detach the connection of these enrichments; they keep their settings.
 
-    One INSERT ... SELECT for the audit entries and one UPDATE, however many.
+    One audit INSERT and one UPDATE, however many there are.
     """
-    enrichments = Enrichment.objects.filter(
-        among_values("pk", enrichment_ids), connection__isnull=False
+    return detach_many(
+        model=Enrichment,
+        ids=ids,
+        user=user,
+        connection_id=connection_id,
+        action=Action.ENRICHMENT_DEACTIVATED,
+        type_name=registry.name_expression(for_sorting=False),
+        status=EnrichmentStatus.INACTIVE,
     )
-    if connection_id is not None:
-        enrichments = enrichments.filter(connection_id=connection_id)
-    with transaction.atomic():
-        audit_record_queryset(
-            actor=user,
-            action=Action.ENRICHMENT_DEACTIVATED,
-            kind=ObjectKind.ENRICHMENT,
-            rows=enrichments,
-            type_name=registry.name_expression(for_sorting=False),
-        )
-        return enrichments.update(connection=None, status=EnrichmentStatus.INACTIVE)
 
 
 def enrichment_remove(*, enrichment_id: int, user: AbstractBaseUser | None = None) -> bool:
-    return bool(
-        enrichments_remove(enrichments=Enrichment.objects.filter(pk=enrichment_id), user=user)
-    )
+    return bool(enrichments_remove(objects=Enrichment.objects.filter(pk=enrichment_id), user=user))
 
 
 def enrichments_remove(
-    *, enrichments: QuerySet[Enrichment], user: AbstractBaseUser | None = None
+    *, objects: QuerySet[Enrichment], user: AbstractBaseUser | None = None
 ) -> int:
-    with transaction.atomic():
-        audit_record_queryset(
-            actor=user,
-            action=Action.ENRICHMENT_REMOVED,
-            kind=ObjectKind.ENRICHMENT,
-            rows=enrichments,
-            type_name=registry.name_expression(for_sorting=False),
-        )
-        deleted, _rows = enrichments.delete()
-    return deleted
+    return remove_many(
+        objects=objects,
+        user=user,
+        action=Action.ENRICHMENT_REMOVED,
+        type_name=registry.name_expression(for_sorting=False),
+    )

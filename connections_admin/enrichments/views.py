@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
+from connections_admin.connections.services import ConnectionGone
 from connections_admin.core.forms import SearchForm
 from connections_admin.core.htmx import render_page
 from connections_admin.core.pagination import paginate
@@ -54,7 +55,7 @@ def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
             saved = services.enrichment_save(enrichment=form.save(commit=False), user=request.user)
         except services.EnrichmentNameTaken:
             form.add_error("name", _("An enrichment with this name already exists."))
-        except services.ConnectionGone:
+        except ConnectionGone:
             form.add_error("connection", _("That connection was removed meanwhile."))
         except Enrichment.DoesNotExist:
             messages.info(request, _("That enrichment was removed meanwhile."))
@@ -86,7 +87,7 @@ def enrichment_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     enrichment = get_object_or_404(Enrichment.objects.select_related("connection"), pk=pk)
     if request.method == "POST":
-        if services.enrichment_deactivate(enrichment_ids=[enrichment.pk], user=request.user):
+        if services.enrichment_deactivate(ids=[enrichment.pk], user=request.user):
             messages.success(
                 request,
                 _("Enrichment “%s” was deactivated. Attach a connection to activate it again.")

@@ -6,3 +6,10 @@ class ExportsConfig(AppConfig):
     name = "connections_admin.exports"
     label = "exports"
     verbose_name = _("Exports")
+
+    def ready(self) -> None:
+        from connections_admin.connections.dependants import kinds
+
+        from .dependant import EXPORTS
+
+        kinds.register(EXPORTS)

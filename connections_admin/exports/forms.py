@@ -4,7 +4,11 @@ from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import Usage
 from connections_admin.connections.sharing import usable_connections
-from connections_admin.core.forms import IdModelChoiceField, IdModelMultipleChoiceField
+from connections_admin.core.forms import (
+    IdModelChoiceField,
+    IdModelMultipleChoiceField,
+    clean_unique_name,
+)
 from connections_admin.segments.models import Segment
 
 from .models import CUSTOMER_FIELDS, Export, Schedule, Weekday
@@ -82,13 +86,13 @@ class ExportForm(forms.ModelForm):
             self.fields["connection"].required = False
 
     def clean_name(self) -> str:
-        name = self.cleaned_data["name"].strip()
-        others = Export.objects.filter(name__iexact=name)
-        if self.instance.pk is not None:
-            others = others.exclude(pk=self.instance.pk)
-        if others.exists():
-            raise forms.ValidationError(_("An export with this name already exists."))
-        return name
+        return clean_unique_name(
+            self.cleaned_data["name"],
+            queryset=Export.objects,
+            field="name",
+            instance=self.instance,
+            message=_("An export with this name already exists."),
+        )
 
     def clean(self):
         cleaned = super().clean()

@@ -5,39 +5,17 @@ from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
-from connections_admin.audit.models import Action, ObjectKind
-from connections_admin.audit.services import audit_record, audit_record_queryset
+from connections_admin.audit.models import Action
+from connections_admin.audit.services import audit_record
+from connections_admin.connections.dependants import detach_many, remove_many
 from connections_admin.connections.models import Connection
-from connections_admin.core.lookups import among_values
+from connections_admin.connections.services import ConnectionGone, connection_lock_for_use
 
 from .models import Export
 
 
 class ExportNameTaken(Exception):
     pass
-
-
-class ConnectionGone(Exception):
-    """The chosen connection was removed before the export could be saved."""
-
-
-def _lock_connection(connection_id: int | None) -> None:
-    """Hold the connection's row until commit, so its removal waits for us or we fail."""
-    if connection_id is not None and not (
-        Connection.objects.select_for_update().filter(pk=connection_id).exists()
-    ):
-        raise ConnectionGone
-
-
-def _audit(export: Export, user, action: Action, changes=()) -> None:
-    audit_record(
-        actor=user,
-        action=action,
-        kind=ObjectKind.EXPORT,
-        object_id=export.pk,
-        name=export.name,
-        changes=changes,
-    )
 
 
 def _describe_changes(before: Export | None, export: Export, segment_ids: set[int]) -> list[str]:
@@ -73,7 +51,7 @@ def export_save(*, export: Export, segments, user: AbstractBaseUser | None = Non
     segments = list(segments)
     try:
         with transaction.atomic():
-            _lock_connection(export.connection_id)
+            connection_lock_for_use(export.connection_id)
             before = None if adding else Export.objects.filter(pk=export.pk).first()
             if not adding and before is None:
                 raise Export.DoesNotExist
@@ -81,12 +59,19 @@ def export_save(*, export: Export, segments, user: AbstractBaseUser | None = Non
             export.save()
             export.segments.set(segments)
             if adding:
-                _audit(export, user, Action.EXPORT_CREATED)
+                audit_record(actor=user, action=Action.EXPORT_CREATED, obj=export)
             else:
                 if before.connection_id is None and export.connection_id is not None:
-                    _audit(export, user, Action.EXPORT_REATTACHED, [export.connection.display_name])
+                    audit_record(
+                        actor=user,
+                        action=Action.EXPORT_REATTACHED,
+                        obj=export,
+                        changes=[export.connection.display_name],
+                    )
                 if changes:
-                    _audit(export, user, Action.EXPORT_EDITED, changes)
+                    audit_record(
+                        actor=user, action=Action.EXPORT_EDITED, obj=export, changes=changes
+                    )
     except IntegrityError as error:
         if export.connection_id and not Connection.objects.filter(pk=export.connection_id).exists():
             raise ConnectionGone from error
@@ -95,37 +80,28 @@ def export_save(*, export: Export, segments, user: AbstractBaseUser | None = Non
 
 
 def export_disconnect(
-    *, export_ids: list[int], user: AbstractBaseUser | None = None, connection_id: int | None = None
+    *, ids: list[int], user: AbstractBaseUser | None = None, connection_id: int | None = None
 ) -> int:
     """Detach the connection of these exports; returns how many changed.
 
-    One INSERT ... SELECT writes their audit entries and one UPDATE detaches them,
-    however many there are. Disconnected exports keep their whole configuration
-    and are inactive until another connection is attached. With ``connection_id``
-    only exports on that connection are touched.
+    Disconnected exports keep their whole configuration and are inactive until another
+    connection is attached. With ``connection_id`` only exports on that connection are
+    touched. One audit INSERT and one UPDATE, however many there are.
     """
-    exports = Export.objects.filter(among_values("pk", export_ids), connection__isnull=False)
-    if connection_id is not None:
-        exports = exports.filter(connection_id=connection_id)
-    # No savepoint: the audit rows and the update succeed or fail together with the caller.
-    with transaction.atomic(savepoint=False):
-        audit_record_queryset(
-            actor=user, action=Action.EXPORT_DISCONNECTED, kind=ObjectKind.EXPORT, rows=exports
-        )
-        return exports.update(connection=None)
+    return detach_many(
+        model=Export,
+        ids=ids,
+        user=user,
+        connection_id=connection_id,
+        action=Action.EXPORT_DISCONNECTED,
+    )
 
 
 def export_remove(*, export_id: int, user: AbstractBaseUser | None = None) -> bool:
     """Remove an export; returns False if it was already gone."""
-    return bool(exports_remove(exports=Export.objects.filter(pk=export_id), user=user))
+    return bool(exports_remove(objects=Export.objects.filter(pk=export_id), user=user))
 
 
-def exports_remove(*, exports: QuerySet[Export], user: AbstractBaseUser | None = None) -> int:
+def exports_remove(*, objects: QuerySet[Export], user: AbstractBaseUser | None = None) -> int:
     """Remove these exports, with one audit entry each, in a fixed number of queries."""
-    with transaction.atomic():
-        audit_record_queryset(
-            actor=user, action=Action.EXPORT_REMOVED, kind=ObjectKind.EXPORT, rows=exports
-        )
-        Export.segments.through.objects.filter(export__in=exports).delete()
-        deleted, _rows = exports.delete()
-    return deleted
+    return remove_many(objects=objects, user=user, action=Action.EXPORT_REMOVED)

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
+from connections_admin.connections.services import ConnectionGone
 from connections_admin.core.forms import SearchForm, is_id
 from connections_admin.core.htmx import render_page, wants_fragment
 from connections_admin.core.pagination import paginate
@@ -72,7 +73,7 @@ def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
                 )
             except services.ExportNameTaken:
                 form.add_error("name", _("An export with this name already exists."))
-            except services.ConnectionGone:
+            except ConnectionGone:
                 form.add_error("connection", _("That connection was removed meanwhile."))
             except Export.DoesNotExist:
                 messages.info(request, _("That export was removed meanwhile."))
@@ -153,7 +154,7 @@ def connection_options(request: HttpRequest) -> HttpResponse:
 def export_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
     export = _manageable_export(request, pk)
     if request.method == "POST":
-        if services.export_disconnect(export_ids=[export.pk], user=request.user):
+        if services.export_disconnect(ids=[export.pk], user=request.user):
             messages.success(
                 request,
                 _(
@@ -204,7 +205,7 @@ def export_disconnect_selected(request: HttpRequest) -> HttpResponse:
             ),
         )
     else:
-        count = services.export_disconnect(export_ids=ids, user=request.user)
+        count = services.export_disconnect(ids=ids, user=request.user)
         messages.success(
             request,
             ngettext(

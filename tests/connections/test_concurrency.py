@@ -58,7 +58,7 @@ def test_removal_first_then_attach_fails_cleanly(monkeypatch):
     connection = ConnectionFactory()
     export = ExportFactory(connection=None)
     locked, release = threading.Event(), threading.Event()
-    real_count = services.count_dependants
+    real_count = services.dependants.counts
 
     def count_then_wait(target):
         counts = real_count(target)
@@ -66,7 +66,7 @@ def test_removal_first_then_attach_fails_cleanly(monkeypatch):
         release.wait(timeout=10)
         return counts
 
-    monkeypatch.setattr(services, "count_dependants", count_then_wait)
+    monkeypatch.setattr(services.dependants, "counts", count_then_wait)
     remover, removed = in_thread(lambda: services.connection_remove(connection_id=connection.pk))
     assert locked.wait(timeout=10)
 
@@ -83,7 +83,7 @@ def test_removal_first_then_attach_fails_cleanly(monkeypatch):
     attacher.join(timeout=10)
 
     assert removed.get("value") == connection.display_name
-    assert isinstance(attached.get("error"), export_services.ConnectionGone)
+    assert isinstance(attached.get("error"), services.ConnectionGone)
     assert not Connection.objects.exists()
     assert Export.objects.get().connection_id is None  # never pointing at nothing
 
@@ -121,3 +121,38 @@ def test_two_admins_editing_one_connection_one_wins():
     assert connection.version == 2
     assert connection.display_name == winners[0]["value"].display_name
     assert registry.get(connection.type_key)  # still a whole, valid connection
+
+
+def test_two_bulk_disconnects_across_the_same_connections_never_deadlock():
+    """Both adjust the counts of the same 300 connections at once, from opposite ends."""
+    from connections_admin.connections.models import UseCount
+
+    connections = ConnectionFactory.create_batch(300)
+    for round_ in range(5):
+        first = [
+            e.pk
+            for e in Export.objects.bulk_create(
+                Export(name=f"A{round_}-{c.pk}", connection=c) for c in connections
+            )
+        ]
+        second = [
+            e.pk
+            for e in Export.objects.bulk_create(
+                Export(name=f"B{round_}-{c.pk}", connection=c) for c in reversed(connections)
+            )
+        ]
+        barrier = threading.Barrier(2)
+
+        def disconnect(ids, barrier=barrier):
+            def run():
+                with transaction.atomic():
+                    barrier.wait(timeout=10)
+                    return export_services.export_disconnect(ids=ids)
+
+            return run
+
+        threads = [in_thread(disconnect(first)), in_thread(disconnect(second))]
+        for thread, _outcome in threads:
+            thread.join(timeout=30)
+        assert [outcome for _thread, outcome in threads] == [{"value": 300}, {"value": 300}], round_
+        assert not UseCount.objects.filter(n__gt=0).exists()

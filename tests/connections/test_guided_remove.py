@@ -243,9 +243,9 @@ def test_bulk_disconnect_of_1000_exports_runs_a_constant_number_of_queries(admin
     large = bulk_exports(large_connection, 1000, start=100)
 
     with CaptureQueriesContext(db) as few:
-        export_services.export_disconnect(export_ids=small, user=admin_user)
+        export_services.export_disconnect(ids=small, user=admin_user)
     with CaptureQueriesContext(db) as many:
-        changed = export_services.export_disconnect(export_ids=large, user=admin_user)
+        changed = export_services.export_disconnect(ids=large, user=admin_user)
 
     assert changed == 1000
     assert len(few.captured_queries) == len(many.captured_queries)

@@ -1,9 +1,9 @@
 """The per-connection counts of exports and enrichments, kept by database triggers.
 
-The Connections tab shows and sorts by these counts (connections/use_counts.py), so
-they must equal COUNT(*) after every kind of change, however it is made: the ORM one
-row at a time, in bulk, or plain SQL. Runs on SQLite and on PostgreSQL, whose
-triggers differ (row-level and statement-level).
+The Connections tab shows and sorts by these counts (connections/use_counts.py; each
+counted kind's app installs its trigger), so they must equal COUNT(*) after every kind of
+change, however it is made: the ORM one row at a time, in bulk, or plain SQL. Runs on
+SQLite and on PostgreSQL, whose triggers differ (row-level and statement-level).
 """
 
 import io
@@ -14,7 +14,7 @@ from django.core.management import call_command
 from django.db import connection as db
 
 from connections_admin.connections import use_counts
-from connections_admin.connections.models import Connection, UseCounts
+from connections_admin.connections.models import Connection, UseCount
 from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
 from connections_admin.exports.models import Export
 from tests.factories import ConnectionFactory, EnrichmentFactory, ExportFactory
@@ -23,20 +23,20 @@ pytestmark = pytest.mark.django_db
 
 
 def counts(connection: Connection) -> tuple[int, int]:
-    row = UseCounts.objects.get(connection=connection)
-    return row.exports, row.enrichments
+    """(exports, enrichments) as the Connections tab reads them: no row counts 0."""
+    stored = dict(UseCount.objects.filter(connection=connection).values_list("kind", "n"))
+    return stored.get("exports", 0), stored.get("enrichments", 0)
 
 
 def assert_every_count_is_true():
-    for row in UseCounts.objects.all():
-        assert (row.exports, row.enrichments) == (
-            Export.objects.filter(connection_id=row.connection_id).count(),
-            Enrichment.objects.filter(connection_id=row.connection_id).count(),
-        ), row
-    assert UseCounts.objects.count() == Connection.objects.count()
+    for connection in Connection.objects.all():
+        assert counts(connection) == (
+            Export.objects.filter(connection=connection).count(),
+            Enrichment.objects.filter(connection=connection).count(),
+        ), connection
 
 
-def test_a_new_connection_has_its_row_with_nothing_counted():
+def test_a_new_connection_counts_nothing():
     connection = ConnectionFactory()
     assert counts(connection) == (0, 0)
 
@@ -76,7 +76,7 @@ def test_the_disconnect_and_reactivate_flows_move_the_counts():
 
     old, new = ConnectionFactory(), ConnectionFactory()
     exports = ExportFactory.create_batch(4, connection=old)
-    export_services.export_disconnect(export_ids=[e.pk for e in exports[:3]], connection_id=old.pk)
+    export_services.export_disconnect(ids=[e.pk for e in exports[:3]], connection_id=old.pk)
     assert counts(old) == (1, 0)
     Export.objects.filter(pk=exports[0].pk).update(connection=new)
     assert counts(new) == (1, 0)
@@ -108,7 +108,15 @@ def test_plain_sql_is_counted_too():
 def test_a_removed_connection_takes_its_counts_with_it():
     sftp = ConnectionFactory()
     sftp.delete()
-    assert not UseCounts.objects.filter(connection_id=sftp.pk).exists()
+    assert not UseCount.objects.filter(connection_id=sftp.pk).exists()
+
+
+def test_a_removed_connection_that_was_used_takes_its_counts_with_it():
+    sftp = ConnectionFactory()
+    ExportFactory(connection=sftp).delete()
+    assert UseCount.objects.filter(connection_id=sftp.pk).exists()
+    sftp.delete()
+    assert not UseCount.objects.filter(connection_id=sftp.pk).exists()
 
 
 def test_counts_stay_true_through_a_random_mix_of_changes():
@@ -141,44 +149,46 @@ def test_counts_stay_true_through_a_random_mix_of_changes():
 
 
 def test_recount_repairs_wrong_and_missing_rows():
-    sftp, other, empty = ConnectionFactory(), ConnectionFactory(), ConnectionFactory()
+    sftp, other = ConnectionFactory(), ConnectionFactory()
     ExportFactory.create_batch(2, connection=sftp)
-    EnrichmentFactory()
+    enrichment = EnrichmentFactory()
     # What loaddata of a dump would do: the dumped counts, then the loaded rows counted again.
-    UseCounts.objects.filter(connection=sftp).update(exports=7)
-    UseCounts.objects.filter(connection=other).update(enrichments=3)
-    UseCounts.objects.filter(connection=empty).delete()
+    UseCount.objects.filter(connection=sftp, kind="exports").update(n=7)
+    UseCount.objects.create(connection=other, kind="enrichments", n=3)
+    UseCount.objects.filter(connection=enrichment.connection).delete()
     out = io.StringIO()
 
     call_command("recount_use_counts", stdout=out)
 
-    assert (
-        out.getvalue().strip() == "Added 1 missing row(s); corrected the counts of 2 connection(s)."
-    )
+    assert out.getvalue().splitlines() == [
+        "exports: corrected the counts of 1 connection(s).",
+        "enrichments: corrected the counts of 2 connection(s).",
+    ]
     assert_every_count_is_true()
     out = io.StringIO()
     call_command("recount_use_counts", stdout=out)
-    assert "corrected the counts of 0 connection(s)" in out.getvalue()
+    assert out.getvalue().count("corrected the counts of 0 connection(s)") == 2
 
 
 def test_the_triggers_can_be_dropped_and_created_again():
-    # What the migration does backwards and forwards (connections 0003).
-    create, drop = use_counts.statements(db.vendor)
+    # What each app's migration does backwards and forwards (count_trigger).
+    create, drop = use_counts.statements(db.vendor, kind="exports", table="exports_export")
     with db.cursor() as cursor:
         for sql in drop:
             cursor.execute(sql)
     sftp = ConnectionFactory()
-    assert not UseCounts.objects.filter(connection=sftp).exists()  # no trigger, no row
+    ExportFactory(connection=sftp)
+    assert counts(sftp) == (0, 0)  # no trigger, nothing counted
 
     with db.cursor() as cursor:
         for sql in create:
             cursor.execute(sql)
     call_command("recount_use_counts", stdout=io.StringIO())
     ExportFactory.create_batch(2, connection=sftp)
-    assert counts(sftp) == (2, 0)
+    assert counts(sftp) == (3, 0)
     assert_every_count_is_true()
 
 
 def test_only_plain_names_fill_the_trigger_statements():
     with pytest.raises(ValueError, match="not a plain identifier"):
-        use_counts._sql(("DROP TRIGGER {column}",), column="x; DROP TABLE auth_user")
+        use_counts.statements(db.vendor, kind="x'; DROP TABLE auth_user; --", table="t")

@@ -1,9 +1,9 @@
-# Counts of the exports and enrichments per connection, kept by triggers (use_counts.py).
+# Counts of the exports and enrichments per connection. The triggers this migration once
+# created are dropped again by 0004 and by the exports and enrichments apps' own migrations,
+# which install their successors; on a new database it creates the table only.
 
 import django.db.models.deletion
 from django.db import migrations, models
-
-from connections_admin.connections.use_counts import create_triggers
 
 
 class Migration(migrations.Migration):
@@ -32,5 +32,4 @@ class Migration(migrations.Migration):
                 ("enrichments", models.PositiveIntegerField(default=0)),
             ],
         ),
-        create_triggers(),
     ]

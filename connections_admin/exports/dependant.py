@@ -1,0 +1,79 @@
+"""Exports as a kind of thing that uses a connection (registered by ``ExportsConfig.ready``)."""
+
+from django.db.models import QuerySet
+from django.db.models.functions import Lower
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
+
+from connections_admin.connections.dependants import DependantKind, KindWords
+from connections_admin.connections.models import Connection
+
+from . import services
+from .models import Export
+
+
+def exports_of(connection: Connection) -> QuerySet[Export]:
+    return (
+        connection.exports.select_related("created_by")
+        .only(
+            "pk",
+            "name",
+            "connection_id",  # set from the related manager: deferring it costs a query a row
+            "schedule",
+            "schedule_time",
+            "schedule_weekday",
+            "created_by__username",
+        )
+        .order_by(Lower("name"), "pk")
+    )
+
+
+EXPORTS = DependantKind(
+    key="export",
+    plural_key="exports",
+    model=Export,
+    listing=exports_of,
+    detail=lambda export: export.get_schedule_display(),
+    detach_many=services.export_disconnect,
+    remove_many=services.exports_remove,
+    detach_action="disconnect",
+    counted=True,
+    order=10,
+    words=KindWords(
+        name=_("Export"),
+        detail=_("Schedule"),
+        counted=ngettext_lazy("%(count)d export", "%(count)d exports", "count"),
+        list_heading=_("Exports using this connection"),
+        and_more=ngettext_lazy(
+            "And more: %(counter)s export in all.",
+            "And more: %(counter)s exports in all.",
+            "counter",
+        ),
+        uses=ngettext_lazy(
+            "%(counter)s export uses this connection",
+            "%(counter)s exports use this connection",
+            "counter",
+        ),
+        detach_help=_(
+            "Disconnect keeps an export's settings; it does not run until another "
+            "connection is attached to it."
+        ),
+        detach=_("Disconnect"),
+        detach_selected=_("Disconnect selected exports"),
+        remove_selected=_("Remove selected exports"),
+        detach_all=ngettext_lazy(
+            "Disconnect the %(counter)s export", "Disconnect all %(counter)s exports", "counter"
+        ),
+        select_all=_("Select all exports on this page"),
+        select_first=_("Select at least one export first."),
+        detached=ngettext_lazy(
+            "%(count)d export was disconnected. It keeps its settings.",
+            "%(count)d exports were disconnected. They keep their settings.",
+            "count",
+        ),
+        removed=ngettext_lazy(
+            "%(count)d export was removed.", "%(count)d exports were removed.", "count"
+        ),
+        column=_("Exports"),
+    ),
+)
