@@ -16,3 +16,5 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Tests never run collectstatic: whitenoise looks for files per request instead of
 # scanning STATIC_ROOT at start-up (which warns "No directory at ..." on a clean clone).
 WHITENOISE_AUTOREFRESH = True
+# A test-only app with a third kind of thing that uses a connection (tests/dependant_kind).
+INSTALLED_APPS = [*INSTALLED_APPS, "tests.dependant_kind"]  # noqa: F405
