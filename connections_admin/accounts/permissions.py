@@ -2,26 +2,14 @@
 
 from functools import wraps
 
-from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 
 from .roles import Role, has_role
 
 
-class RoleRequiredMixin(AccessMixin):
-    required_role: Role = Role.ADMIN
-
-    def dispatch(self, request, *args, **kwargs):
-        if not request.user.is_authenticated:
-            return self.handle_no_permission()
-        if not has_role(request.user, self.required_role):
-            raise PermissionDenied
-        return super().dispatch(request, *args, **kwargs)
-
-
 def role_required(role: Role):
-    """Function-view form of :class:`RoleRequiredMixin`."""
+    """Only users with at least ``role``; anonymous users are sent to sign in first."""
 
     def decorator(view):
         @wraps(view)

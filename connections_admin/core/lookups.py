@@ -4,9 +4,8 @@ On PostgreSQL it is ``field = ANY(ARRAY(subquery))``. The subquery then runs onc
 before the outer query (an InitPlan), and its result is a value the outer query can
 look up in an index: by primary key for a page of keys, or combined with other indexes
 in a BitmapOr for a search. Written as ``IN (subquery)``, PostgreSQL tests a hashed
-subplan row by row, which needs a scan of the whole table (a search over 50,000
-exports: 36 ms for the page's rows against 4 ms, measured with EXPLAIN ANALYZE). Other
-databases get the plain ``IN``.
+subplan row by row, which needs a scan of the whole table. Other databases get the
+plain ``IN``.
 """
 
 from django.core.exceptions import EmptyResultSet

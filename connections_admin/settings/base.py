@@ -111,8 +111,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     )
 elif DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # No JIT compilation: the console's queries are short, but PostgreSQL's cost
-    # estimate for a sorted list page can cross jit_above_cost, and it then spent more
-    # time compiling (about 60 ms, measured with EXPLAIN ANALYZE) than running them.
+    # estimate for a sorted list page can cross jit_above_cost, and compiling then costs
+    # more than running them (bench/RESULTS.md has the figures).
     # Set per connection, so it holds for any server; an "options" given elsewhere wins.
     DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -188,8 +188,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-
-CONNECTIONS_PAGE_SIZE = 50
 
 # Bulk actions post one field per selected export; allow large selections.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
