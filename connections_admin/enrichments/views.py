@@ -2,7 +2,8 @@
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -10,10 +11,9 @@ from django.views.decorators.http import require_http_methods
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
 from connections_admin.connections.services import ConnectionGone
-from connections_admin.core.forms import SearchForm
-from connections_admin.core.htmx import render_page
-from connections_admin.core.pagination import paginate
-from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
+from connections_admin.core.confirm import render_confirm
+from connections_admin.core.listing import render_list
+from connections_admin.core.sorting import SortColumn
 
 from . import services
 from .forms import EnrichmentForm
@@ -34,17 +34,13 @@ SORT_COLUMNS = [
 @role_required(Role.VIEWER)
 @require_http_methods(["GET"])
 def enrichment_list(request: HttpRequest) -> HttpResponse:
-    search = SearchForm(request.GET)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    sort = parse_sort(request.GET, SORT_COLUMNS, default="name")
-    context = {
-        "search_form": search,
-        "query": query,
-        "sort": sort,
-        "sort_headers": sort_headers(sort, SORT_COLUMNS),
-        "page": paginate(request, sort.apply(select_enrichments(search=query)), 50),
-    }
-    return render_page(request, "enrichments/list.html", context, fragment="results")
+    return render_list(
+        request,
+        "enrichments/list.html",
+        title=_("Enrichments"),
+        columns=SORT_COLUMNS,
+        rows=lambda query: select_enrichments(search=query),
+    )
 
 
 def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
@@ -67,7 +63,7 @@ def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
             messages.success(request, message % saved.name)
             return redirect("enrichments:list")
     context = {"form": form, "enrichment": enrichment}
-    return render_page(request, "enrichments/form.html", context, fragment="page")
+    return render(request, "enrichments/form.html", context)
 
 
 @role_required(Role.CONTRIBUTOR)
@@ -96,8 +92,17 @@ def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("Enrichment “%s” was already inactive.") % enrichment.name)
         return redirect("enrichments:list")
-    context = {"enrichment": enrichment, "action": "deactivate"}
-    return render_page(request, "enrichments/confirm.html", context, fragment="page")
+    question = _(
+        "Deactivate “%(name)s”? It is detached from its connection and stops refreshing; "
+        "it keeps its settings, and attaching a connection activates it again."
+    ) % {"name": enrichment.name}
+    return render_confirm(
+        request,
+        title=_("Deactivate enrichment"),
+        question=question,
+        confirm=_("Deactivate"),
+        cancel_url=reverse("enrichments:list"),
+    )
 
 
 @role_required(Role.CONTRIBUTOR)
@@ -110,5 +115,12 @@ def enrichment_remove(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Enrichment “%s” was removed.") % name)
         return redirect("enrichments:list")
-    context = {"enrichment": get_object_or_404(Enrichment, pk=pk), "action": "remove"}
-    return render_page(request, "enrichments/confirm.html", context, fragment="page")
+    enrichment = get_object_or_404(Enrichment, pk=pk)
+    return render_confirm(
+        request,
+        title=_("Remove enrichment"),
+        question=_("Remove “%(name)s”? This cannot be undone.") % {"name": enrichment.name},
+        confirm=_("Remove"),
+        cancel_url=reverse("enrichments:list"),
+        danger=True,
+    )

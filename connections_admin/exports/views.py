@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
@@ -13,10 +13,11 @@ from django.views.decorators.http import require_http_methods
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
 from connections_admin.connections.services import ConnectionGone
-from connections_admin.core.forms import SearchForm, is_id
+from connections_admin.core.confirm import render_confirm
+from connections_admin.core.forms import is_id
 from connections_admin.core.htmx import render_page, wants_fragment
-from connections_admin.core.pagination import paginate
-from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
+from connections_admin.core.listing import render_list
+from connections_admin.core.sorting import SortColumn
 
 from . import selectors, services
 from .forms import ExportForm
@@ -35,18 +36,13 @@ SORT_COLUMNS = [
 @role_required(Role.VIEWER)
 @require_http_methods(["GET"])
 def export_list(request: HttpRequest) -> HttpResponse:
-    search = SearchForm(request.GET)
-    query = search.cleaned_data["q"] if search.is_valid() else ""
-    sort = parse_sort(request.GET, SORT_COLUMNS, default="name")
-    exports = sort.apply(selectors.export_list(user=request.user, search=query))
-    context = {
-        "search_form": search,
-        "query": query,
-        "sort": sort,
-        "sort_headers": sort_headers(sort, SORT_COLUMNS),
-        "page": paginate(request, exports, 50),
-    }
-    return render_page(request, "exports/list.html", context, fragment="results")
+    return render_list(
+        request,
+        "exports/list.html",
+        title=_("Exports"),
+        columns=SORT_COLUMNS,
+        rows=lambda query: selectors.export_list(user=request.user, search=query),
+    )
 
 
 def _initial_from(data: QueryDict) -> dict:
@@ -92,7 +88,7 @@ def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
         "choices_total": total,
         "selected": selected,
     }
-    return render_page(request, "exports/form.html", context, fragment="page")
+    return render(request, "exports/form.html", context)
 
 
 def _selected_connection_id(form: ExportForm) -> str:
@@ -166,8 +162,18 @@ def export_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.info(request, _("Export “%s” had no connection.") % export.name)
         return redirect("exports:list")
-    context = {"export": export, "action": "disconnect"}
-    return render_page(request, "exports/confirm.html", context, fragment="page")
+    connection = export.connection  # None when already disconnected: the page says ""
+    question = _(
+        "Disconnect “%(name)s” from “%(connection)s”? It keeps its payload and schedule "
+        "but does not run until another connection is attached to it."
+    ) % {"name": export.name, "connection": connection.display_name if connection else ""}
+    return render_confirm(
+        request,
+        title=_("Disconnect export"),
+        question=question,
+        confirm=_("Disconnect"),
+        cancel_url=reverse("exports:list"),
+    )
 
 
 @role_required(Role.CONTRIBUTOR)
@@ -181,8 +187,17 @@ def export_remove(request: HttpRequest, pk: int) -> HttpResponse:
         services.export_remove(export_id=export.pk, user=request.user)
         messages.success(request, _("Export “%s” was removed.") % export.name)
         return redirect("exports:list")
-    context = {"export": export, "action": "remove"}
-    return render_page(request, "exports/confirm.html", context, fragment="page")
+    question = _(
+        "Remove “%(name)s”? Its payload and schedule are deleted. This cannot be undone."
+    ) % {"name": export.name}
+    return render_confirm(
+        request,
+        title=_("Remove export"),
+        question=question,
+        confirm=_("Remove"),
+        cancel_url=reverse("exports:list"),
+        danger=True,
+    )
 
 
 @role_required(Role.ADMIN)
