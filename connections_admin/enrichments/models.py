@@ -1,11 +1,11 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.registry import UnknownConnectionType, registry
-from connections_admin.connections.models import Connection
+from connections_admin.connections.fields import connection_field
+from connections_admin.core.models import Stamped
 from connections_admin.segments.models import Segment
 
 
@@ -14,7 +14,7 @@ class EnrichmentStatus(models.TextChoices):
     INACTIVE = "inactive", _("Inactive")
 
 
-class Enrichment(models.Model):
+class Enrichment(Stamped):
     """Brings third-party data in for all customers or one segment, through a connection.
 
     ``type_key`` is the enrichment's connection type, kept when the connection is
@@ -23,18 +23,7 @@ class Enrichment(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     type_key = models.CharField(_("type"), max_length=64)
-    connection = models.ForeignKey(
-        Connection,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="enrichments",
-        verbose_name=_("connection"),
-        # No index of its own: enrichment_connection_name_idx starts with the connection and serves
-        # every look-up by connection. A second index would only slow down the bulk
-        # disconnect / deactivate, which rewrites the entries of every index.
-        db_index=False,
-    )
+    connection = connection_field(related_name="enrichments", verbose_name=_("connection"))
     segment = models.ForeignKey(
         Segment,
         null=True,
@@ -52,11 +41,6 @@ class Enrichment(models.Model):
     )
     enriched_customers = models.PositiveIntegerField(_("enriched customers"), default=0)
     last_refreshed_at = models.DateTimeField(_("last refresh"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [

@@ -1,10 +1,10 @@
-from django.conf import settings
 from django.db import models
 from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from connections_admin.connections.models import Connection
+from connections_admin.connections.fields import connection_field
+from connections_admin.core.models import Stamped
 from connections_admin.segments.models import Segment
 
 # The customer fields an export can send, by key.
@@ -39,7 +39,7 @@ class Weekday(models.IntegerChoices):
     SUNDAY = 6, _("Sunday")
 
 
-class Export(models.Model):
+class Export(Stamped):
     """Sends a payload (segments and their fields) to a connection on a schedule.
 
     An export without a connection is inactive ("No connection"): it keeps its whole
@@ -47,18 +47,7 @@ class Export(models.Model):
     """
 
     name = models.CharField(_("export name"), max_length=100)
-    connection = models.ForeignKey(
-        Connection,
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="exports",
-        # No index of its own: export_connection_name_idx starts with the connection and serves
-        # every look-up by connection. A second index would only slow down the bulk
-        # disconnect / deactivate, which rewrites the entries of every index.
-        db_index=False,
-        verbose_name=_("connection for export"),
-    )
+    connection = connection_field(related_name="exports", verbose_name=_("connection for export"))
     segments = models.ManyToManyField(Segment, related_name="exports", verbose_name=_("segments"))
     fields = models.JSONField(_("fields"), default=list)
     schedule = models.CharField(
@@ -69,11 +58,6 @@ class Export(models.Model):
         _("day"), choices=Weekday.choices, null=True, blank=True
     )
     last_run_at = models.DateTimeField(_("last run"), null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [
