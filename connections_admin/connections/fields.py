@@ -1,6 +1,8 @@
 """The ``connection`` foreign key of the things that use a connection (exports, enrichments)."""
 
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 from .models import Connection
 
@@ -22,3 +24,8 @@ def connection_field(*, related_name: str, verbose_name) -> models.ForeignKey:
         db_index=False,
         verbose_name=verbose_name,
     )
+
+
+def connection_name_index(name: str) -> models.Index:
+    """What uses a connection (the Remove dialog), in name order, page by page."""
+    return models.Index(F("connection"), Lower("name"), F("id"), name=name)

@@ -1,10 +1,9 @@
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.registry import UnknownConnectionType, registry
-from connections_admin.connections.fields import connection_field
+from connections_admin.connections.fields import connection_field, connection_name_index
 from connections_admin.core.models import Stamped
 from connections_admin.segments.models import Segment
 
@@ -51,10 +50,7 @@ class Enrichment(Stamped):
             ),
         ]
         indexes = [
-            # What uses a connection (the Remove dialog), in name order, page by page.
-            models.Index(
-                F("connection"), Lower("name"), F("id"), name="enrichment_connection_name_idx"
-            ),
+            connection_name_index("enrichment_connection_name_idx"),
         ]
 
     def __str__(self) -> str:

@@ -1,9 +1,8 @@
 from django.db import models
-from django.db.models import F
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
-from connections_admin.connections.fields import connection_field
+from connections_admin.connections.fields import connection_field, connection_name_index
 from connections_admin.core.models import Stamped
 from connections_admin.segments.models import Segment
 
@@ -73,10 +72,7 @@ class Export(Stamped):
             ),
         ]
         indexes = [
-            # What uses a connection (the Remove dialog), in name order, page by page.
-            models.Index(
-                F("connection"), Lower("name"), F("id"), name="export_connection_name_idx"
-            ),
+            connection_name_index("export_connection_name_idx"),
             # Sorting the Exports page by last run or by schedule.
             models.Index(fields=["last_run_at", "id"], name="export_last_run_idx"),
             models.Index(fields=["schedule", "schedule_time", "id"], name="export_schedule_idx"),
