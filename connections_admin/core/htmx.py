@@ -24,8 +24,16 @@ def render_page(
     fragment: str,
     status: int = 200,
 ) -> HttpResponse:
-    """Render ``template_name#fragment`` for htmx, the whole ``template_name`` otherwise."""
-    name = f"{template_name}#{fragment}" if wants_fragment(request) else template_name
+    """Render ``template_name#fragment`` for htmx, the whole ``template_name`` otherwise.
+
+    ``status`` is the whole page's. A fragment is always answered 200: it is content to
+    show (a pane explaining why an action cannot go ahead, say), and htmx 2 swaps only
+    2xx answers; it treats any other as a failed request and shows nothing of it.
+    """
+    if wants_fragment(request):
+        name, status = f"{template_name}#{fragment}", 200
+    else:
+        name = template_name
     response = render(request, name, context, status=status)
     patch_vary_headers(response, ["HX-Request"])
     return response

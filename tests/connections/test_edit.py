@@ -152,3 +152,31 @@ def test_unreadable_secrets_are_never_overwritten_silently(admin_client, setting
     before = connection.secrets_encrypted
     connection.refresh_from_db()
     assert connection.secrets_encrypted == before and connection.version == 1
+
+
+def _of_an_uninstalled_type(**kwargs):
+    connection = ConnectionFactory(**kwargs)
+    Connection.objects.filter(pk=connection.pk).update(type_key="acme_crm")
+    return connection
+
+
+EXPLANATION = "which no installed package provides any more"
+
+
+def test_unknown_type_pane_is_answered_so_that_htmx_shows_it(admin_client):
+    """htmx 2 swaps only 2xx answers: the pane explaining the unknown type comes with 200."""
+    connection = _of_an_uninstalled_type(display_name="Old CRM")
+    response = admin_client.get(edit_url(connection), headers=HTMX)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert EXPLANATION in html and "“Old CRM” is of type “acme_crm”" in html
+    assert "<html" not in html  # the pane alone, for the dialog
+    assert admin_client.post(edit_url(connection), {}, headers=HTMX).status_code == 200
+
+
+def test_unknown_type_whole_page_keeps_409(admin_client):
+    connection = _of_an_uninstalled_type()
+    response = admin_client.get(edit_url(connection))
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert EXPLANATION in html and "<html" in html
