@@ -326,3 +326,47 @@ def test_htmx_request_after_the_session_expired_goes_to_sign_in_as_a_whole_page(
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
     expect(dialog(page)).to_be_hidden()
     expect(page.locator("input[type=password]")).to_have_count(1)
+
+
+def test_a_connection_of_an_uninstalled_type_explains_itself_in_the_pane(signed_in):
+    """The edit pane of such a connection is answered so that htmx shows it (200 for htmx,
+    409 for the whole page): the dialog opens with the explanation, not a generic error."""
+    connection = ConnectionFactory(display_name="Old CRM")
+    Connection.objects.filter(pk=connection.pk).update(type_key="acme_crm")
+    page = signed_in(Role.ADMIN)
+    open_row_menu(page, "Old CRM").get_by_role("menuitem", name="Edit").click()
+    pane = dialog(page)
+    expect(pane.get_by_role("heading", name="Edit connection")).to_be_visible()
+    expect(pane.get_by_role("alert")).to_contain_text("which no installed package provides")
+    expect(page.locator("#messages")).not_to_contain_text("Something went wrong")
+    pane.get_by_role("link", name="Close").click()
+    expect(pane).to_be_hidden()
+    expect(page.get_by_role("button", name="More actions for Old CRM")).to_be_focused()
+
+
+def test_the_list_refreshes_itself_after_a_pane_keeping_search_sort_and_page(signed_in):
+    """The Connections tab listens for "connections:changed" (markup, not script) and
+    reloads the address shown: the same search, sort and page, and no new history entry."""
+    ConnectionFactory(display_name="Alpha SFTP")
+    ConnectionFactory(display_name="Beta SFTP")
+    leadspace(display_name="Other")
+    page = signed_in(Role.ADMIN)
+    page.get_by_role("link", name="Display name").click()  # sorted by name, descending
+    expect(page).to_have_url(re.compile(r"sort=-name"))
+    page.get_by_role("searchbox", name="Search connections by name or type").fill("SFTP")
+    page.get_by_role("button", name="Search").click()
+    expect(page).to_have_url(re.compile(r"q=SFTP"))
+    expect(row(page, "Other")).to_have_count(0)
+    address = page.url
+    entries = page.evaluate("() => history.length")
+
+    open_row_menu(page, "Alpha SFTP").get_by_role("menuitem", name="Edit").click()
+    pane = dialog(page)
+    pane.get_by_label("Display name").fill("Zulu SFTP")
+    pane.get_by_role("button", name="Save").click()
+    expect(pane).to_be_hidden()
+    expect(row(page, "Zulu SFTP")).to_be_visible()
+    names = page.locator("tbody th[scope=row]")
+    expect(names).to_have_text(["Zulu SFTP", "Beta SFTP"])  # still searched, still descending
+    assert page.url == address
+    assert page.evaluate("() => history.length") == entries

@@ -51,6 +51,32 @@ def test_a_pane_form_cannot_be_sent_twice(signed_in):
     assert Connection.objects.count() == 1
 
 
+def test_the_guided_remove_dialogs_buttons_wait_for_the_answer(signed_in):
+    """A form with several buttons: all of the pane's buttons are disabled while it is sent."""
+    connection = ConnectionFactory(display_name="Old SFTP")
+    segment = SegmentFactory()
+    for name in ("Alpha", "Beta"):
+        ExportFactory(connection=connection, name=name).segments.add(segment)
+    page = signed_in(Role.ADMIN)
+    page.get_by_role("button", name="More actions for Old SFTP").click()
+    page.get_by_role("menu").get_by_role("menuitem", name="Remove").click()
+    pane = dialog(page)
+    pane.get_by_role("link", name="See what's using this connection").click()
+    expect(pane.get_by_role("heading", name="2 exports use this connection")).to_be_visible()
+    held = []
+    page.route(
+        re.compile(rf"/admin/connections/{connection.pk}/remove/dependants/$"),
+        lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
+    )
+    pane.get_by_role("button", name="Disconnect Alpha").click()
+    expect(pane.get_by_role("button", name="Disconnect Beta")).to_be_disabled()
+    expect(pane.get_by_role("button", name="Remove selected exports")).to_be_disabled()
+    assert len(held) == 1
+    held[0].continue_()
+    expect(pane.get_by_role("heading", name="1 export uses this connection")).to_be_visible()
+    expect(pane.get_by_role("button", name="Disconnect Beta")).to_be_enabled()
+
+
 def test_a_failed_htmx_request_is_announced_and_clears_the_loading_state(signed_in):
     page = signed_in(Role.ADMIN)
     page.route(

@@ -122,7 +122,10 @@ def test_sortable_by_every_column(admin_client, sort, expected):
 def test_sorted_column_header_has_aria_sort_and_reverses(admin_client):
     ConnectionFactory()
     html = admin_client.get(LIST, {"sort": "exports"}).content.decode()
-    assert re.search(r'<th scope="col" aria-sort="ascending">\s*<a href="\?sort=-exports">', html)
+    assert re.search(
+        r'<th scope="col" aria-sort="ascending">\s*<a href="\?sort=-exports" id="sort-exports">',
+        html,
+    )
 
 
 @pytest.mark.parametrize(("query", "expected"), [("weekly", ["Weekly SFTP"]), ("leadsp", ["B2B"])])
@@ -168,6 +171,19 @@ def test_htmx_request_gets_the_tabs_fragment_and_history_restore_the_page(admin_
         LIST, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
     )
     assert b"<html" in restore.content
+
+
+def test_the_tabs_refresh_themselves_when_a_connection_changed(admin_client):
+    """Declared in the markup: "connections:changed" (sent by a pane after a change) makes
+    the tabs' container GET the address shown (hx-get=""), without a history entry."""
+    html = admin_client.get(LIST, {"q": "x", "sort": "-type"}).content.decode()
+    container = re.search(r'<div id="admin-connections"[^>]*>', html).group(0)
+    assert 'hx-get=""' in container
+    assert 'hx-trigger="connections:changed from:body"' in container
+    assert 'hx-target="#admin-connections"' in container
+    assert "hx-push-url" not in container  # boosted links push by themselves; the refresh must not
+    tablist = html[html.index('role="tablist"') :].split("</div>")[0]
+    assert tablist.count('hx-push-url="true"') == 2  # the tabs (not boosted: they have hx-get)
 
 
 def add_connections(count: int, creator) -> None:
