@@ -23,7 +23,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from connections_admin.audit.models import Action
-from connections_admin.audit.services import audit_record_queryset
+from connections_admin.audit.services import audit_record, audit_record_queryset
 from connections_admin.core.lookups import among_values
 
 from .models import Connection
@@ -194,6 +194,70 @@ def apply_to_all(*, kind: DependantKind, connection: Connection, user: AbstractB
         ids = list(kind.of(connection).values_list("pk", flat=True))
         count = kind.detach_many(ids=ids, user=user, connection_id=connection.pk)
         return kind.words.detached % {"count": count}
+
+
+class ConnectionGone(Exception):
+    """The chosen connection was removed before what uses it could be saved."""
+
+
+def connection_lock_for_use(connection_id: int | None) -> None:
+    """Hold the connection's row until commit, so that its removal waits for the caller
+    (who is about to attach something to it) or the caller fails with ConnectionGone."""
+    if connection_id is not None and not (
+        Connection.objects.select_for_update().filter(pk=connection_id).exists()
+    ):
+        raise ConnectionGone
+
+
+@dataclass(frozen=True)
+class SaveAudit:
+    """The audit actions of one kind's save: created, attached (to a connection, from
+    none), detached (None: a detach is reported as a change), edited."""
+
+    created: Action
+    attached: Action
+    edited: Action
+    detached: Action | None = None
+
+
+def dependant_save(
+    *,
+    obj: models.Model,
+    user: AbstractBaseUser | None,
+    audit: SaveAudit,
+    describe_changes: Callable[[models.Model], list[str]],
+    after_save: Callable[[], None] | None = None,
+) -> models.Model:
+    """Create or update ``obj`` (a dependant with its fields set) and audit what changed.
+
+    Its connection's row is locked until commit, so a concurrent removal of the connection
+    waits for this save or makes it fail with ConnectionGone. Editing an object removed
+    meanwhile raises its model's DoesNotExist. ``describe_changes(before)`` names what
+    changed against the stored object; ``after_save`` saves what ``obj.save()`` does not
+    (many-to-many rows), inside the same transaction.
+    """
+    model = type(obj)
+    adding = obj.pk is None
+    with transaction.atomic():
+        connection_lock_for_use(obj.connection_id)
+        before = None if adding else model._default_manager.filter(pk=obj.pk).first()
+        if not adding and before is None:
+            raise model.DoesNotExist
+        changes = [] if adding else describe_changes(before)
+        obj.save()
+        if after_save is not None:
+            after_save()
+        if adding:
+            audit_record(actor=user, action=audit.created, obj=obj)
+            return obj
+        if before.connection_id is None and obj.connection_id is not None:
+            name = obj.connection.display_name
+            audit_record(actor=user, action=audit.attached, obj=obj, changes=[name])
+        elif before.connection_id is not None and obj.connection_id is None and audit.detached:
+            audit_record(actor=user, action=audit.detached, obj=obj)
+        if changes:
+            audit_record(actor=user, action=audit.edited, obj=obj, changes=changes)
+    return obj
 
 
 def detach_many(

@@ -37,10 +37,6 @@ class ConnectionInUse(Exception):
     counts: dict
 
 
-class ConnectionGone(Exception):
-    """The chosen connection was removed before what uses it could be saved."""
-
-
 class ConnectionAlreadyRemoved(Exception):
     pass
 
@@ -203,15 +199,6 @@ def connection_remove(*, connection_id: int, user: AbstractBaseUser | None = Non
         connection.pk = connection_id
         audit_record(actor=user, action=Action.CONNECTION_REMOVED, obj=connection)
     return connection.display_name
-
-
-def connection_lock_for_use(connection_id: int | None) -> None:
-    """Hold the connection's row until commit, so that its removal waits for the caller
-    (who is about to attach something to it) or the caller fails with ConnectionGone."""
-    if connection_id is not None and not (
-        Connection.objects.select_for_update().filter(pk=connection_id).exists()
-    ):
-        raise ConnectionGone
 
 
 def describe_conflict(conflict: ConnectionConflict) -> str:

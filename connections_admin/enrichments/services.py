@@ -1,15 +1,18 @@
 """Every write to an enrichment goes through these functions, and each leaves an audit entry."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from connections_admin.audit.models import Action
-from connections_admin.audit.services import audit_record
 from connections_admin.connection_types.registry import registry
-from connections_admin.connections.dependants import detach_many, remove_many
-from connections_admin.connections.services import connection_lock_for_use
+from connections_admin.connections.dependants import (
+    SaveAudit,
+    dependant_save,
+    detach_many,
+    remove_many,
+)
 
 from .models import Enrichment, EnrichmentStatus
 
@@ -29,14 +32,20 @@ def _describe_changes(before: Enrichment, enrichment: Enrichment) -> list[str]:
     return changes
 
 
+SAVE_AUDIT = SaveAudit(
+    created=Action.ENRICHMENT_CREATED,
+    attached=Action.ENRICHMENT_ACTIVATED,
+    edited=Action.ENRICHMENT_EDITED,
+    detached=Action.ENRICHMENT_DEACTIVATED,
+)
+
+
 def enrichment_save(*, enrichment: Enrichment, user: AbstractBaseUser | None = None) -> Enrichment:
     """Create or update ``enrichment``; with a connection it is active, without, inactive.
 
-    The enrichment's type follows its connection's type. The connection's row is
-    locked until commit, so a concurrent removal of it waits or makes this fail.
+    The enrichment's type follows its connection's type.
     """
-    adding = enrichment.pk is None
-    if adding:
+    if enrichment.pk is None:
         enrichment.created_by = user
     if enrichment.connection is not None:
         enrichment.type_key = enrichment.connection.type_key
@@ -44,32 +53,14 @@ def enrichment_save(*, enrichment: Enrichment, user: AbstractBaseUser | None = N
     else:
         enrichment.status = EnrichmentStatus.INACTIVE
     try:
-        with transaction.atomic():
-            connection_lock_for_use(enrichment.connection_id)
-            before = None if adding else Enrichment.objects.filter(pk=enrichment.pk).first()
-            if not adding and before is None:
-                raise Enrichment.DoesNotExist
-            enrichment.save()
-            if adding:
-                audit_record(actor=user, action=Action.ENRICHMENT_CREATED, obj=enrichment)
-                return enrichment
-            if before.connection_id is None and enrichment.connection_id is not None:
-                audit_record(
-                    actor=user,
-                    action=Action.ENRICHMENT_ACTIVATED,
-                    obj=enrichment,
-                    changes=[enrichment.connection.display_name],
-                )
-            elif before.connection_id is not None and enrichment.connection_id is None:
-                audit_record(actor=user, action=Action.ENRICHMENT_DEACTIVATED, obj=enrichment)
-            changes = _describe_changes(before, enrichment)
-            if changes:
-                audit_record(
-                    actor=user, action=Action.ENRICHMENT_EDITED, obj=enrichment, changes=changes
-                )
+        return dependant_save(
+            obj=enrichment,
+            user=user,
+            audit=SAVE_AUDIT,
+            describe_changes=lambda before: _describe_changes(before, enrichment),
+        )
     except IntegrityError as error:
         raise EnrichmentNameTaken(enrichment.name) from error
-    return enrichment
 
 
 def enrichment_deactivate(

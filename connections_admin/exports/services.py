@@ -1,15 +1,19 @@
 """Every write to an export goes through these functions, and each leaves an audit entry."""
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from connections_admin.audit.models import Action
-from connections_admin.audit.services import audit_record
-from connections_admin.connections.dependants import detach_many, remove_many
+from connections_admin.connections.dependants import (
+    ConnectionGone,
+    SaveAudit,
+    dependant_save,
+    detach_many,
+    remove_many,
+)
 from connections_admin.connections.models import Connection
-from connections_admin.connections.services import ConnectionGone, connection_lock_for_use
 
 from .models import Export
 
@@ -18,9 +22,7 @@ class ExportNameTaken(Exception):
     pass
 
 
-def _describe_changes(before: Export | None, export: Export, segment_ids: set[int]) -> list[str]:
-    if before is None:
-        return []
+def _describe_changes(before: Export, export: Export, segment_ids: set[int]) -> list[str]:
     changes = []
     if before.name != export.name:
         changes.append(_("Name changed"))
@@ -39,44 +41,33 @@ def _describe_changes(before: Export | None, export: Export, segment_ids: set[in
     return changes
 
 
+SAVE_AUDIT = SaveAudit(
+    created=Action.EXPORT_CREATED, attached=Action.EXPORT_REATTACHED, edited=Action.EXPORT_EDITED
+)
+
+
 def export_save(*, export: Export, segments, user: AbstractBaseUser | None = None) -> Export:
     """Create or update ``export`` (its fields already set) with its segments.
 
     Attaching a connection to an inactive export makes it active again. Saving
     never runs the export.
     """
-    adding = export.pk is None
-    if adding:
+    if export.pk is None:
         export.created_by = user
     segments = list(segments)
+    segment_ids = {segment.pk for segment in segments}
     try:
-        with transaction.atomic():
-            connection_lock_for_use(export.connection_id)
-            before = None if adding else Export.objects.filter(pk=export.pk).first()
-            if not adding and before is None:
-                raise Export.DoesNotExist
-            changes = _describe_changes(before, export, {s.pk for s in segments})
-            export.save()
-            export.segments.set(segments)
-            if adding:
-                audit_record(actor=user, action=Action.EXPORT_CREATED, obj=export)
-            else:
-                if before.connection_id is None and export.connection_id is not None:
-                    audit_record(
-                        actor=user,
-                        action=Action.EXPORT_REATTACHED,
-                        obj=export,
-                        changes=[export.connection.display_name],
-                    )
-                if changes:
-                    audit_record(
-                        actor=user, action=Action.EXPORT_EDITED, obj=export, changes=changes
-                    )
+        return dependant_save(
+            obj=export,
+            user=user,
+            audit=SAVE_AUDIT,
+            describe_changes=lambda before: _describe_changes(before, export, segment_ids),
+            after_save=lambda: export.segments.set(segments),
+        )
     except IntegrityError as error:
         if export.connection_id and not Connection.objects.filter(pk=export.connection_id).exists():
             raise ConnectionGone from error
         raise ExportNameTaken(export.name) from error
-    return export
 
 
 def export_disconnect(

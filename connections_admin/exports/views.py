@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from connections_admin.accounts.permissions import role_required
 from connections_admin.accounts.roles import Role
-from connections_admin.connections.services import ConnectionGone
+from connections_admin.connections.dependants import ConnectionGone
 from connections_admin.core.confirm import render_confirm
 from connections_admin.core.forms import is_id
 from connections_admin.core.htmx import render_page, wants_fragment

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection as db
 from django.db import connections, transaction
 
-from connections_admin.connections import services
+from connections_admin.connections import dependants, services
 from connections_admin.connections.models import Connection
 from connections_admin.exports import services as export_services
 from connections_admin.exports.models import Export
@@ -83,7 +83,7 @@ def test_removal_first_then_attach_fails_cleanly(monkeypatch):
     attacher.join(timeout=10)
 
     assert removed.get("value") == connection.display_name
-    assert isinstance(attached.get("error"), services.ConnectionGone)
+    assert isinstance(attached.get("error"), dependants.ConnectionGone)
     assert not Connection.objects.exists()
     assert Export.objects.get().connection_id is None  # never pointing at nothing
 
