@@ -14,6 +14,8 @@ from django import forms
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from .checks import Check
+
 
 class Usage(StrEnum):
     EXPORT = "export"
@@ -36,6 +38,8 @@ class ConnectionType:
     secret_fields: ClassVar[frozenset[str]] = frozenset()
     microsoft_service: ClassVar[bool] = False
     limits: ClassVar[tuple[str | Promise, ...]] = ()
+    # How Verify checks the service (checks.py); None: Verify is not available for the type.
+    check: ClassVar["Check | None"] = None
 
     @classmethod
     def form_fields(cls) -> dict[str, forms.Field]:
