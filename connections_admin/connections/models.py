@@ -1,11 +1,21 @@
 from django.conf import settings as django_settings
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from connections_admin.connection_types.base import ConnectionType, Usage
 from connections_admin.connection_types.registry import UnknownConnectionType, registry
+
+
+class Health(models.TextChoices):
+    """What the last finished check of a connection said (the Status column)."""
+
+    UNVERIFIED = "unverified", _("Not verified")
+    VERIFIED = "verified", _("Verified")
+    FAILING = "failing", _("Failing")
 
 
 class Connection(models.Model):
@@ -32,6 +42,15 @@ class Connection(models.Model):
     )
     version = models.PositiveIntegerField(default=1)
 
+    # Kept by the checks (verify.py): the Connections tab shows and sorts by them.
+    health = models.CharField(
+        _("status"), max_length=16, choices=Health.choices, default=Health.UNVERIFIED
+    )
+    health_since = models.DateTimeField(null=True, blank=True)  # verified at / failing since
+    # The SSH host key accepted for this connection (the first one a check met, or one an
+    # admin accepted after it changed), as OpenSSH prints it: "SHA256:...".
+    host_key = models.CharField(max_length=100, blank=True, default="")
+
     consent_given_at = models.DateTimeField(null=True)
     consent_given_by = models.ForeignKey(
         django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -46,6 +65,10 @@ class Connection(models.Model):
             )
         ]
         permissions = [("use_connection", _("Can use the connection for exports"))]
+        indexes = [
+            # The Connections tab filtered or sorted by status.
+            models.Index(fields=["health", "health_since", "id"], name="connection_health_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.display_name
@@ -66,6 +89,56 @@ class Connection(models.Model):
     def is_for(self, usage: Usage) -> bool:
         connection_type = self.connection_type
         return bool(connection_type and connection_type.is_for(usage))
+
+
+class CheckStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    PASSED = "passed", _("Verified")
+    FAILED = "failed", _("Failed")
+
+
+ACTIVE_CHECK = Q(status__in=[CheckStatus.QUEUED, CheckStatus.RUNNING])
+
+
+class ConnectionCheck(models.Model):
+    """One Verify of a connection against its service: asked for by an admin or by the
+    daily schedule, run by a background task. Holds the outcome's category, never the
+    service's own words, a secret or a host name."""
+
+    connection = models.ForeignKey(
+        Connection, on_delete=models.CASCADE, related_name="checks", db_index=False
+    )
+    requested_at = models.DateTimeField(default=timezone.now)
+    requested_by = models.ForeignKey(
+        django_settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    scheduled = models.BooleanField(default=False)  # asked for by the daily schedule
+    status = models.CharField(max_length=16, choices=CheckStatus.choices, default="queued")
+    started_at = models.DateTimeField(null=True)
+    finished_at = models.DateTimeField(null=True)
+    failure = models.CharField(max_length=32, blank=True, default="")  # outbound.Failure
+    http_status = models.PositiveSmallIntegerField(null=True)
+    host_key = models.CharField(max_length=100, blank=True, default="")  # the key it met
+
+    class Meta:
+        constraints = [
+            # Never two checks of one connection at once.
+            models.UniqueConstraint(
+                fields=["connection"], condition=ACTIVE_CHECK, name="one_active_check"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["connection", "-requested_at"], name="check_connection_idx"),
+            models.Index(fields=["requested_by", "-requested_at"], name="check_requester_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.connection_id}: {self.status}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (CheckStatus.QUEUED, CheckStatus.RUNNING)
 
 
 class ConnectionUserObjectPermission(UserObjectPermissionBase):

@@ -77,7 +77,7 @@ def flag(*conditions: Q) -> Case:
     )
 
 
-def connection_list(*, search: str = "") -> QuerySet[Connection]:
+def connection_list(*, search: str = "", health: str = "") -> QuerySet[Connection]:
     """Every connection with what the Connections tab shows and sorts by.
 
     Sort keys (aliases, computed only when sorted by): ``name_sort``, ``type_sort``
@@ -116,6 +116,8 @@ def connection_list(*, search: str = "") -> QuerySet[Connection]:
         queryset = queryset.filter(
             Q(display_name__icontains=search) | Q(type_key__in=registry.keys_matching(search))
         )
+    if health:
+        queryset = queryset.filter(health=health)
     return queryset
 
 

@@ -12,4 +12,6 @@ urlpatterns = [
     path("<id:pk>/edit/", views.connection_edit, name="edit"),
     path("<id:pk>/remove/", views.connection_remove, name="remove"),
     path("<id:pk>/remove/dependants/", views.connection_dependants, name="dependants"),
+    path("<id:pk>/verify/", views.connection_verify, name="verify"),
+    path("<id:pk>/host-key/", views.connection_accept_host_key, name="accept_host_key"),
 ]

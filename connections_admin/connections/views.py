@@ -7,7 +7,8 @@ so each URL works without JavaScript.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,12 +24,13 @@ from connections_admin.core.htmx import pane_closed, render_page, wants_fragment
 from connections_admin.core.pagination import paginate, paginate_param
 from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
 
-from . import dependants, selectors, services
+from . import dependants, selectors, services, verify
 from .crypto import SecretsUnreadable, secrets_readable
 from .forms import ConnectionForm
-from .models import Connection
+from .models import Connection, Health
 
 CHANGED_EVENT = "connections:changed"
+RATE_LIMITED = gettext_lazy("Too many checks in the last minute: wait a moment, then verify again.")
 
 
 def _sort_columns() -> list[SortColumn]:
@@ -40,6 +42,7 @@ def _sort_columns() -> list[SortColumn]:
         SortColumn(
             "who", gettext_lazy("Who can use it"), ("contributors_may_use", "chosen_may_use")
         ),
+        SortColumn("status", gettext_lazy("Status"), ("health", "health_since")),
         *(
             SortColumn(kind.plural_key, kind.words.column, (selectors.count_name(kind),))
             for kind in dependants.kinds.counted()
@@ -61,15 +64,21 @@ def _done(request: HttpRequest, message: str) -> HttpResponse:
 def connection_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
+    health = request.GET.get("status", "")
+    if health not in Health.values:
+        health = ""
     columns = _sort_columns()
     sort = parse_sort(request.GET, columns, default="name")
-    page = paginate(request, sort.apply(selectors.connection_list(search=query)), 50)
+    connections = selectors.connection_list(search=query, health=health)
+    page = paginate(request, sort.apply(connections), 50)
     counted = [selectors.count_name(kind) for kind in dependants.kinds.counted()]
     for connection in page.object_list:
         connection.use_counts_shown = [getattr(connection, name) for name in counted]
     context = {
         "tab": "connections",
         "search_form": search,
+        "health": health,
+        "health_choices": Health.choices,
         "query": query,
         "sort": sort,
         "sort_headers": sort_headers(sort, columns),
@@ -94,6 +103,28 @@ def discover(request: HttpRequest) -> HttpResponse:
 def choose_type(request: HttpRequest) -> HttpResponse:
     context = {"groups": [(usage, registry.for_usage(usage)) for usage in Usage]}
     return render_page(request, "connections/choose_type.html", context, fragment="pane")
+
+
+def _verify_after_set_up(request: HttpRequest, connection: Connection) -> HttpResponse:
+    """Save and verify: the new connection is saved; show its Verify pane with the check."""
+    message = _("Connection “%s” was set up.") % connection
+    try:
+        verify.connection_verify(connection=connection, user=request.user)
+    except verify.VerifyRateLimited:
+        notice, ok = RATE_LIMITED, False
+    else:
+        notice, ok = message, True
+    if not wants_fragment(request):
+        (messages.success if ok else messages.error)(request, notice)
+        return redirect("connections:verify", pk=connection.pk)
+    response = render_page(
+        request,
+        "connections/verify.html",
+        _checks_context(connection, notice, ok),
+        fragment="pane",
+    )
+    trigger_client_event(response, CHANGED_EVENT)
+    return response
 
 
 def _connection_type_or_404(type_key: str) -> type[ConnectionType]:
@@ -122,6 +153,8 @@ def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
         except services.DisplayNameTaken:
             form.add_error("display_name", _("A connection with this display name already exists."))
         else:
+            if "and_verify" in request.POST and verify.can_verify(connection):
+                return _verify_after_set_up(request, connection)
             return _done(request, _("Connection “%s” was set up.") % connection)
     context = {"form": form, "connection_type": connection_type, "connection": None}
     return render_page(request, "connections/form.html", context, fragment="pane")
@@ -175,6 +208,7 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "connection_type": connection_type,
         "connection": connection,
         "secrets_unreadable": not secrets_readable(connection.secrets_encrypted),
+        **_checks_context(connection),
     }
     return render_page(request, "connections/form.html", context, fragment="pane")
 
@@ -270,3 +304,71 @@ def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and ok:
         trigger_client_event(response, CHANGED_EVENT)
     return response
+
+
+def _checks_context(connection: Connection, notice: str = "", ok: bool = True) -> dict:
+    checks = verify.latest_checks(connection)
+    return {
+        "connection": connection,
+        "checks": checks,
+        "can_verify": verify.can_verify(connection),
+        "new_host_key": verify.new_host_key(connection, checks),
+        "notice": notice,
+        "notice_ok": ok,
+    }
+
+
+def _render_checks(request: HttpRequest, context: dict) -> HttpResponse:
+    """The checks section alone when htmx swaps it (Edit pane, Verify pane), else the pane."""
+    if wants_fragment(request) and request.htmx.target == "checks":
+        response = render(request, "connections/verify.html#checks", context)
+        patch_vary_headers(response, ["HX-Request"])
+        return response
+    return render_page(request, "connections/verify.html", context, fragment="pane")
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "HEAD", "POST"])
+def connection_verify(request: HttpRequest, pk: int) -> HttpResponse:
+    """The Verify pane: the last checks, and Verify (a check in a background task)."""
+    connection = get_object_or_404(Connection, pk=pk)
+    notice, ok = "", True
+    if request.method == "POST":
+        try:
+            verify.connection_verify(connection=connection, user=request.user)
+        except verify.VerifyNotAvailable:
+            notice, ok = _("Verify is not available for this type of connection yet."), False
+        except verify.VerifyRateLimited:
+            notice, ok = (
+                _("Too many checks in the last minute: wait a moment, then verify again."),
+                False,
+            )
+        if not wants_fragment(request):
+            if notice:
+                messages.error(request, notice)
+            else:
+                messages.success(request, _("The check has started."))
+            return redirect("connections:verify", pk=connection.pk)
+    context = _checks_context(connection, notice, ok)
+    response = _render_checks(request, context)
+    waited = request.GET.get("waiting", "")
+    last = context["checks"][0] if context["checks"] else None
+    if last is not None and not last.is_active and waited == str(last.pk):
+        # The check this page was waiting for has finished: the Status column changes.
+        trigger_client_event(response, CHANGED_EVENT)
+    return response
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["POST"])
+def connection_accept_host_key(request: HttpRequest, pk: int) -> HttpResponse:
+    connection = get_object_or_404(Connection, pk=pk)
+    key = verify.connection_accept_host_key(connection=connection, user=request.user)
+    if key:
+        notice, ok = _("The new host key was accepted. Verify again to check the connection."), True
+    else:
+        notice, ok = _("There is no new host key to accept."), False
+    if not wants_fragment(request):
+        (messages.success if ok else messages.error)(request, notice)
+        return redirect("connections:verify", pk=connection.pk)
+    return _render_checks(request, _checks_context(connection, notice, ok))

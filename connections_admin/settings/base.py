@@ -30,6 +30,22 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS")
 # decrypt with any. See connections_admin/connections/crypto.py.
 CONNECTIONS_SECRET_KEYS = env_list("CONNECTIONS_SECRET_KEYS")
 
+# Verify of HTTP API types: type key (or "<key>:token" for its token request) -> a base URL
+# replacing the one the type declares (connection_types/http_checks.py). Settings only,
+# never a form: the contract tests point it at a loopback stand-in.
+CONNECTIONS_SERVICE_BASE_URLS: dict[str, str] = {}
+
+# Outbound calls (connections_admin/outbound/): every address the product connects to
+# must be global, unless it lies in one of these networks (comma-separated CIDRs,
+# such as "127.0.0.0/8,10.20.0.0/16"). Empty: only public addresses are reached.
+CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS = env_list("CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS")
+# A PEM file of extra CA certificates trusted for outbound TLS besides the system ones
+# (a partner's private CA, or a test's own). Empty: the system CA bundle only.
+CONNECTIONS_OUTBOUND_EXTRA_CA_FILE = os.environ.get("CONNECTIONS_OUTBOUND_EXTRA_CA_FILE", "")
+# Tests only: host name -> list of IP strings, consulted before DNS. Never from the
+# environment.
+CONNECTIONS_OUTBOUND_TEST_HOSTS: dict[str, list[str]] = {}
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -42,6 +58,8 @@ INSTALLED_APPS = [
     "guardian",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "connections_admin.core",
     "connections_admin.accounts",
     "connections_admin.connection_types",
@@ -70,6 +88,17 @@ MIDDLEWARE = [
     # Last, as django-axes asks: it turns a lockout into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# Background work (Verify, export runs): Django's Tasks API through the django-tasks
+# backport, stored in the database and run by `manage.py db_worker` processes. On
+# PostgreSQL any number of workers on any number of machines share the queue (each task
+# is claimed with SELECT ... FOR UPDATE SKIP LOCKED); on SQLite run one worker.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 ROOT_URLCONF = "connections_admin.urls"
 WSGI_APPLICATION = "connections_admin.wsgi.application"

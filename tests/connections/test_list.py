@@ -61,7 +61,7 @@ def test_each_row_has_a_named_ellipsis_menu_with_edit_and_remove(admin_client):
     # gives them the menu's keyboard behaviour (tests/browser/test_keyboard.py).
     assert 'role="menu' not in html
     menu = html[html.index(f'id="menu-{connection.pk}"') :].split("</ul>")[0]
-    assert re.findall(r"<a [^>]*>([^<]+)</a>", menu) == ["Edit", "Remove", "History"]
+    assert re.findall(r"<a [^>]*>([^<]+)</a>", menu) == ["Edit", "Verify", "Remove", "History"]
 
 
 def test_row_links_open_edit_and_remove_in_the_pane_with_htmx(admin_client):
@@ -197,7 +197,7 @@ def add_connections(count: int, creator) -> None:
         ExportFactory(connection=connection)
 
 
-@pytest.mark.parametrize("sort", ["name", "-exports", "who", "type"])
+@pytest.mark.parametrize("sort", ["status", "-status", "name", "-exports", "who", "type"])
 def test_query_count_does_not_grow_with_rows(admin_client, admin_user, sort):
     add_connections(5, admin_user)
     admin_client.get(LIST)  # warm the session

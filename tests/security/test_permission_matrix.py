@@ -50,6 +50,11 @@ EXPECTED = {
     "connections:edit": {m: ADMIN_ONLY for m in ("GET", "POST")},
     "connections:remove": {m: ADMIN_ONLY for m in ("GET", "POST")},
     "connections:dependants": {m: ADMIN_ONLY for m in ("GET", "POST")},
+    "connections:verify": {m: ADMIN_ONLY for m in ("GET", "POST")},
+    "connections:accept_host_key": {
+        "GET": row(LOGIN, 403, 403, 403, 405),
+        "POST": ADMIN_ONLY,
+    },
     "exports:list": EVERYONE_GET,
     "exports:new": CONTRIBUTOR_CHANGE,
     "exports:connection_options": {
