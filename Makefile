@@ -42,11 +42,22 @@ format: install
 chromium:
 	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)
 
-test-sqlite: install messages chromium
+# The real servers of the tests (tests/servers): Debian's OpenSSH sshd, run by the tests on a
+# loopback port (the tests create their SFTP users; they need root), and Azurite, the Azure
+# Storage emulator, an npm package kept in var/test-tools/azurite (the tests install it
+# there too when missing).
+.PHONY: sshd azurite
+sshd:
+	command -v /usr/sbin/sshd >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssh-server)
+
+azurite:
+	test -x var/test-tools/azurite/node_modules/.bin/azurite-blob || npm install --prefix var/test-tools/azurite --no-audit --no-fund --loglevel error azurite@3
+
+test-sqlite: install messages chromium sshd azurite
 	$(PY) manage.py makemigrations --check --dry-run --settings=connections_admin.settings.test
 	$(VENV)/bin/pytest
 
-test-postgres: install messages
+test-postgres: install messages sshd azurite
 	$(PY) tests/with_postgres.py $(VENV)/bin/pytest -m "not browser"
 
 test: lint audit test-sqlite test-postgres

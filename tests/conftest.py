@@ -2,6 +2,12 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from connections_admin.accounts.roles import Role, assign_role
+from tests.servers.fixtures import (  # noqa: F401 (fixtures: real sshd and Azurite, on loopback)
+    azurite_server,
+    loopback_tls,
+    sshd_host_key_changed,
+    sshd_server,
+)
 
 
 @pytest.fixture
