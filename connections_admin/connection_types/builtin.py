@@ -10,6 +10,17 @@ from django.utils.translation import gettext_lazy as _
 from . import fields as f
 from . import validators
 from .base import ConnectionType, Usage
+from .http_checks import (
+    Basic,
+    Bearer,
+    Document,
+    HeaderKey,
+    HttpCheck,
+    OAuthToken,
+    QueryKey,
+    marketo_answer,
+    synapse_workspace_listed,
+)
 
 EXPORT = frozenset({Usage.EXPORT})
 ENRICHMENT = frozenset({Usage.ENRICHMENT})
@@ -127,6 +138,36 @@ class AzureSynapse(ConnectionType):
         "container": f.azure_container(),
     }
     microsoft_service = True
+    # Assumed in the console's own organization: the console's app registration
+    # (settings.CONNECTIONS_MICROSOFT_APP: tenant_id, client_id, client_secret) gets an
+    # Azure Resource Manager token, then lists the subscription's Synapse workspaces
+    # ("Workspaces - List", Azure REST API reference,
+    # https://learn.microsoft.com/en-us/rest/api/synapse/workspaces/list); the workspace
+    # must be among them. Token: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+    check = HttpCheck(
+        method="GET",
+        base_url="https://management.azure.com",
+        path="/subscriptions/{subscription}/providers/Microsoft.Synapse/workspaces",
+        query={"api-version": "2021-06-01"},
+        auth=OAuthToken(
+            base_url="https://login.microsoftonline.com",
+            path="/{tenant_id}/oauth2/v2.0/token",
+            form={
+                "grant_type": "client_credentials",
+                "client_id": "{client_id}",
+                "client_secret": "{client_secret}",
+                "scope": "https://management.azure.com/.default",
+            },
+        ),
+        document=Document(
+            "Azure REST API reference: Synapse Workspaces - List",
+            "https://learn.microsoft.com/en-us/rest/api/synapse/workspaces/list",
+        ),
+        not_found_means_missing=True,
+        answer_check=synapse_workspace_listed,
+        values_setting="CONNECTIONS_MICROSOFT_APP",
+        setting_secrets=frozenset({"client_secret"}),
+    )
 
 
 class Dynamics365Marketing(ConnectionType):
@@ -139,6 +180,32 @@ class Dynamics365Marketing(ConnectionType):
         "server_admin_account": f.dynamics_admin_account(),
     }
     microsoft_service = True
+    # Assumed in the console's own organization: the console's app registration
+    # (settings.CONNECTIONS_MICROSOFT_APP: tenant_id, client_id, client_secret) gets a
+    # token for the environment, then calls the Dataverse Web API's WhoAmI function
+    # ("WhoAmI Function", https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami).
+    # Token: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+    check = HttpCheck(
+        method="GET",
+        base_url="{server_address}",
+        path="/api/data/v9.2/WhoAmI",
+        auth=OAuthToken(
+            base_url="https://login.microsoftonline.com",
+            path="/{tenant_id}/oauth2/v2.0/token",
+            form={
+                "grant_type": "client_credentials",
+                "client_id": "{client_id}",
+                "client_secret": "{client_secret}",
+                "scope": "{server_address}/.default",
+            },
+        ),
+        document=Document(
+            "Microsoft Dataverse Web API reference: WhoAmI Function",
+            "https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami",
+        ),
+        values_setting="CONNECTIONS_MICROSOFT_APP",
+        setting_secrets=frozenset({"client_secret"}),
+    )
 
 
 class Dynamics365Sales(ConnectionType):
@@ -152,6 +219,32 @@ class Dynamics365Sales(ConnectionType):
     }
     microsoft_service = True
     limits = (_("At most 100,000 members per segment."),)
+    # Assumed in the console's own organization: the console's app registration
+    # (settings.CONNECTIONS_MICROSOFT_APP: tenant_id, client_id, client_secret) gets a
+    # token for the environment, then calls the Dataverse Web API's WhoAmI function
+    # ("WhoAmI Function", https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami).
+    # Token: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+    check = HttpCheck(
+        method="GET",
+        base_url="{server_address}",
+        path="/api/data/v9.2/WhoAmI",
+        auth=OAuthToken(
+            base_url="https://login.microsoftonline.com",
+            path="/{tenant_id}/oauth2/v2.0/token",
+            form={
+                "grant_type": "client_credentials",
+                "client_id": "{client_id}",
+                "client_secret": "{client_secret}",
+                "scope": "{server_address}/.default",
+            },
+        ),
+        document=Document(
+            "Microsoft Dataverse Web API reference: WhoAmI Function",
+            "https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami",
+        ),
+        values_setting="CONNECTIONS_MICROSOFT_APP",
+        setting_secrets=frozenset({"client_secret"}),
+    )
 
 
 class Marketo(ConnectionType):
@@ -166,6 +259,30 @@ class Marketo(ConnectionType):
     }
     secret_fields = frozenset({"client_secret"})
     limits = (_("Marketo list IDs are numeric."),)
+    # Marketo REST API "Authentication": an access token from the instance's Identity
+    # service (POST, so the secret stays out of URLs), then "Get Lists" with one list.
+    # https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication
+    # Marketo reports token and permission errors inside a 200 (marketo_answer).
+    check = HttpCheck(
+        method="GET",
+        base_url="https://{rest_hostname}",
+        path="/rest/v1/lists.json",
+        query={"batchSize": "1"},
+        auth=OAuthToken(
+            base_url="https://{rest_hostname}",
+            path="/identity/oauth/token",
+            form={
+                "grant_type": "client_credentials",
+                "client_id": "{client_id}",
+                "client_secret": "{client_secret}",
+            },
+        ),
+        document=Document(
+            "Marketo REST API: Authentication; Lead Database: Get Lists",
+            "https://experienceleague.adobe.com/en/docs/marketo-developer/marketo/rest/authentication",
+        ),
+        answer_check=marketo_answer,
+    )
 
 
 class ActiveCampaign(ConnectionType):
@@ -176,6 +293,17 @@ class ActiveCampaign(ConnectionType):
     fields = {"api_key": f.api_key(), "rest_hostname": f.rest_hostname()}
     fields["rest_hostname"].help_text = _("Without https://, for example account.api-us1.com.")
     secret_fields = frozenset({"api_key"})
+    # ActiveCampaign API v3 "Retrieve logged-in user", on the account's own API URL.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://{rest_hostname}",
+        path="/api/3/users/me",
+        auth=HeaderKey("Api-Token"),
+        document=Document(
+            "ActiveCampaign API reference: Retrieve logged-in user",
+            "https://developers.activecampaign.com/reference/retrieve-logged-in-user",
+        ),
+    )
 
 
 class ApiKeyExport(ConnectionType):
@@ -190,36 +318,108 @@ class SendGrid(ApiKeyExport):
     key = "sendgrid"
     name = _("SendGrid")
     description = _("Send segments to SendGrid as contact lists for e-mail campaigns.")
+    # Returns the scopes of the key used: any valid key may call it.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://api.sendgrid.com",
+        path="/v3/scopes",
+        auth=Bearer("api_key"),
+        document=Document(
+            "Twilio SendGrid API reference: "
+            "Retrieve a list of scopes for which this user has access",
+            "https://www.twilio.com/docs/sendgrid/api-reference/api-key-permissions/retrieve-a-list-of-scopes-for-which-this-user-has-access",
+        ),
+    )
 
 
 class Klaviyo(ApiKeyExport):
     key = "klaviyo"
     name = _("Klaviyo")
     description = _("Send segments to Klaviyo lists for e-mail and SMS marketing.")
+    # Klaviyo documents Get Accounts for testing that a private key belongs to the account.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://a.klaviyo.com",
+        path="/api/accounts",
+        auth=Bearer("api_key", scheme="Klaviyo-API-Key"),
+        headers={"revision": "2024-10-15", "Accept": "application/vnd.api+json"},
+        document=Document(
+            "Klaviyo API reference: Get Accounts",
+            "https://developers.klaviyo.com/en/reference/get_accounts",
+        ),
+    )
 
 
 class Sendinblue(ApiKeyExport):
     key = "sendinblue"
     name = _("Sendinblue")
     description = _("Send segments to Sendinblue contact lists.")
+    # Brevo (formerly Sendinblue) "Get account details"; the API key goes in ``api-key``.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://api.brevo.com",
+        path="/v3/account",
+        auth=HeaderKey("api-key"),
+        document=Document(
+            "Brevo API reference: Get account details",
+            "https://developers.brevo.com/reference/get-account",
+        ),
+    )
 
 
 class Omnisend(ApiKeyExport):
     key = "omnisend"
     name = _("Omnisend")
     description = _("Send segments to Omnisend for e-commerce marketing.")
+    # Omnisend API v5 "Get information about brand" (scope brands.read), key in X-API-KEY.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://api.omnisend.com",
+        path="/v5/brands/current",
+        auth=HeaderKey("X-API-KEY"),
+        document=Document(
+            "Omnisend API v5 reference: Get information about brand",
+            "https://api-docs.omnisend.com/reference/brands-1",
+        ),
+    )
 
 
 class Iterable(ApiKeyExport):
     key = "iterable"
     name = _("Iterable")
     description = _("Send segments to Iterable lists for cross-channel campaigns.")
+    # Iterable documents no credential check; Get lists is the read this export needs.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://api.iterable.com",
+        path="/api/lists",
+        auth=HeaderKey("Api-Key"),
+        document=Document(
+            "Iterable API reference: Get lists (GET /api/lists)",
+            "https://api.iterable.com/api/docs#lists_getLists",
+        ),
+    )
 
 
 class Braze(ApiKeyExport):
     key = "braze"
     name = _("Braze")
     description = _("Send segments to Braze for customer engagement campaigns.")
+    # Braze documents no credential check; "Export segment list" (permission
+    # segments.list) is the smallest read. The REST endpoint depends on the account's
+    # instance (Braze "API overview", Endpoints); the type has no field for it, so the
+    # US-01 instance is the default and settings may move it.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://rest.iad-01.braze.com",
+        path="/segments/list",
+        query={"page": "0"},
+        auth=Bearer("api_key"),
+        document=Document(
+            "Braze REST API: Export segment list",
+            "https://www.braze.com/docs/api/endpoints/export/segments/get_segment",
+        ),
+    )
 
 
 class MoEngage(ConnectionType):
@@ -229,6 +429,20 @@ class MoEngage(ConnectionType):
     used_for = EXPORT
     fields = {"data_api_id": f.text(_("Data API ID"), max_length=64), "api_key": f.api_key()}
     secret_fields = frozenset({"api_key"})
+    # MoEngage REST APIs take Basic auth (Workspace/Data API ID : API key) plus the
+    # MOE-APPKEY header; "List custom segments" is the smallest read. The data centre
+    # (api-0X) is not a field of the type: DC-01 by default, settings may move it.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://api-01.moengage.com",
+        path="/v3/custom-segments",
+        auth=Basic("data_api_id", "api_key"),
+        headers={"MOE-APPKEY": "{data_api_id}"},
+        document=Document(
+            "MoEngage Custom Segments API: List custom segments",
+            "https://developers.moengage.com/hc/en-us",
+        ),
+    )
 
 
 class DotDigital(ConnectionType):
@@ -242,6 +456,18 @@ class DotDigital(ConnectionType):
         "address_book_id": f.numeric_id(_("Address book ID")),
     }
     secret_fields = frozenset({"api_password"})
+    # Dotdigital API v2 "Get account information", with the API user's Basic auth; it
+    # answers on r1 for every region (it is how a client learns its region's endpoint).
+    check = HttpCheck(
+        method="GET",
+        base_url="https://r1-api.dotdigital.com",
+        path="/v2/account-info",
+        auth=Basic("api_username", "api_password"),
+        document=Document(
+            "Dotdigital API v2 reference: Get account information",
+            "https://developer.dotdigital.com/reference/get-account-information",
+        ),
+    )
 
 
 class Leadspace(ConnectionType):
@@ -251,6 +477,20 @@ class Leadspace(ConnectionType):
     used_for = ENRICHMENT
     fields = {"token": f.secret(_("Token"))}
     secret_fields = frozenset({"token"})
+    # Leadspace documents no credential check. Polling the results of a bulk id that does
+    # not exist is a read that costs no credit: 401 for a bad token, 404 ("results not
+    # found") for a good one.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://apigw.leadspace.com",
+        path="/v3/enrichment/results/connections-admin-verify",
+        auth=Bearer("token"),
+        ok_statuses=frozenset({200, 204, 404}),
+        document=Document(
+            "Leadspace Enrichment API: Poll for bulk enrichment results",
+            "https://apigw.leadspace.com",
+        ),
+    )
 
 
 class Experian(ConnectionType):
@@ -272,6 +512,18 @@ class HereTechnologies(ConnectionType):
     used_for = ENRICHMENT
     fields = {"api_key": f.api_key()}
     secret_fields = frozenset({"api_key"})
+    # HERE takes an API key only as the apiKey query parameter; one geocode, one result.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://geocode.search.hereapi.com",
+        path="/v1/geocode",
+        query={"q": "Invalidenstrasse 116, Berlin", "limit": "1"},
+        auth=QueryKey("apiKey"),
+        document=Document(
+            "HERE Geocoding and Search API v7 reference: Geocode",
+            "https://www.here.com/docs/bundle/geocoding-and-search-api-v7-api-reference/page/index.html",
+        ),
+    )
 
 
 class AzureMaps(ConnectionType):
@@ -282,6 +534,18 @@ class AzureMaps(ConnectionType):
     fields = {"api_key": f.api_key()}
     secret_fields = frozenset({"api_key"})
     microsoft_service = True
+    # Azure Maps shared-key auth in the subscription-key header; one geocode, one result.
+    check = HttpCheck(
+        method="GET",
+        base_url="https://atlas.microsoft.com",
+        path="/geocode",
+        query={"api-version": "2023-06-01", "query": "1 Microsoft Way, Redmond", "top": "1"},
+        auth=HeaderKey("subscription-key"),
+        document=Document(
+            "Azure Maps REST API reference: Search - Get Geocoding",
+            "https://learn.microsoft.com/en-us/rest/api/maps/search/get-geocoding",
+        ),
+    )
 
 
 class SftpCustomImport(ConnectionType):
@@ -323,6 +587,21 @@ class DunAndBradstreet(ConnectionType):
         "drop_folder_name": f.text(_("Drop folder name"), max_length=100),
     }
     secret_fields = frozenset({"password"})
+    # D&B Direct+ "Authentication": the token request itself (Basic of the Direct+
+    # credentials, JSON grant_type) is the cheapest authenticated call; every Direct+
+    # data read is billed.
+    check = HttpCheck(
+        method="POST",
+        base_url="https://plus.dnb.com",
+        path="/v3/token",
+        auth=Basic("username", "password"),
+        json_body={"grant_type": "client_credentials"},
+        auth_statuses=frozenset({400, 401, 403}),
+        document=Document(
+            "D&B Direct+ API: Authentication (Generate Direct+ access token, v3)",
+            "https://directplus.documentation.dnb.com/openAPI.html?apiID=authenticationV3",
+        ),
+    )
 
 
 class LiveRampAbiliTec(ConnectionType):
@@ -335,6 +614,24 @@ class LiveRampAbiliTec(ConnectionType):
         "client_secret": f.secret(_("Client secret")),
     }
     secret_fields = frozenset({"client_secret"})
+    # AbiliTec API "About AbiliTec Authentication": the client-credentials token request
+    # is the authenticated call; Match and Lookup calls are billed.
+    check = HttpCheck(
+        method="POST",
+        base_url="https://us.identity.api.liveramp.com",
+        path="/token",
+        auth=None,
+        form_body={
+            "grant_type": "client_credentials",
+            "client_id": "{client_id}",
+            "client_secret": "{client_secret}",
+        },
+        auth_statuses=frozenset({400, 401, 403}),
+        document=Document(
+            "LiveRamp AbiliTec API: About AbiliTec Authentication",
+            "https://developers.liveramp.com/abilitec-api/docs/getting-started-1",
+        ),
+    )
 
 
 BUILTIN_TYPES: tuple[type[ConnectionType], ...] = (
