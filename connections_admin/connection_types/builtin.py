@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import fields as f
 from . import validators
+from .azure_check import AzureBlobCheck
 from .base import ConnectionType, Usage
 from .http_checks import (
     Basic,
@@ -21,6 +22,7 @@ from .http_checks import (
     marketo_answer,
     synapse_workspace_listed,
 )
+from .sftp_check import SftpCheck
 
 EXPORT = frozenset({Usage.EXPORT})
 ENRICHMENT = frozenset({Usage.ENRICHMENT})
@@ -60,6 +62,7 @@ class Sftp(ConnectionType):
     fields["password"].help_text = _("Give a password or an SSH private key.")
     secret_fields = frozenset({"password", "ssh_private_key"})
     limits = (FIVE_FILES,)
+    check = SftpCheck()
 
     @classmethod
     def clean(cls, values, secrets_set):
@@ -83,6 +86,7 @@ class SalesforceMarketingCloud(ConnectionType):
     }
     secret_fields = frozenset({"password"})
     limits = (FIVE_FILES,)
+    check = SftpCheck()
 
 
 class LiveRamp(ConnectionType):
@@ -92,6 +96,8 @@ class LiveRamp(ConnectionType):
     used_for = EXPORT
     fields = {"username": f.username(), "password": f.password()}
     secret_fields = frozenset({"password"})
+    # LiveRamp's file server and its upload folder ("Uploading files to LiveRamp via SFTP").
+    check = SftpCheck(fixed_host="files.liveramp.com", fixed_folder="uploads")
 
 
 class AzureBlobStorage(ConnectionType):
@@ -106,6 +112,7 @@ class AzureBlobStorage(ConnectionType):
     }
     secret_fields = frozenset({"account_key"})
     microsoft_service = True
+    check = AzureBlobCheck()
 
 
 class AzureDataLakeGen2(ConnectionType):
@@ -120,6 +127,7 @@ class AzureDataLakeGen2(ConnectionType):
     }
     secret_fields = frozenset({"account_key"})
     microsoft_service = True
+    check = AzureBlobCheck()
 
 
 class AzureSynapse(ConnectionType):
@@ -560,6 +568,8 @@ class SftpCustomImport(ConnectionType):
         "password": f.password(),
     }
     secret_fields = frozenset({"password"})
+    # The console reads from this server: the check lists the login folder, writes nothing.
+    check = SftpCheck(fixed_folder=".", write_probe=False)
 
 
 class DunAndBradstreet(ConnectionType):
