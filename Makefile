@@ -22,11 +22,16 @@ messages: install
 	  || { echo "msgfmt not found: install GNU gettext (apt-get install gettext)" >&2; exit 1; }
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# Beside the web server: one task worker (Verify runs there) and the demo's own SFTP
+# server on 127.0.0.1:2222 (files land in var/demo-sftp/root). Ctrl-C stops all three.
 run: install messages
 	$(PY) manage.py migrate --noinput
 	@password=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(12))'); \
 	$(PY) manage.py seed_demo --password "$$password" && \
 	printf '\n  Open http://127.0.0.1:8000 and sign in as admin, contributor or viewer\n  with the password %s\n\n' "$$password"
+	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
+	$(PY) manage.py db_worker --queue-name '*' & \
+	$(PY) manage.py demo_sftp_server --port 2222 & \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 lint: install

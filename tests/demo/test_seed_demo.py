@@ -8,10 +8,18 @@ from connections_admin.connection_types.base import Usage
 from connections_admin.connections.crypto import decrypt_secrets
 from connections_admin.connections.models import Connection
 from connections_admin.connections.sharing import usable_connections
+from connections_admin.demo import sftp_server
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.exports.models import Export
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def var_dir(settings, tmp_path):
+    """The demo SFTP server's credentials go to a throwaway var/."""
+    settings.VAR_DIR = tmp_path
+    return tmp_path
 
 
 def test_seed_demo_creates_users_and_data_and_is_idempotent():
@@ -38,7 +46,9 @@ def test_seed_demo_creates_users_and_data_and_is_idempotent():
     ) == counts
     assert get_user_model().objects.get(username="admin").check_password("second-password")
     sftp = Connection.objects.get(type_key="sftp")
-    assert decrypt_secrets(sftp.secrets_encrypted)["password"] == "demo-sftp-password"
+    secrets = decrypt_secrets(sftp.secrets_encrypted)
+    assert secrets["password"] == sftp_server.credentials()["password"]
+    assert (sftp.settings["hostname"], sftp.settings["port"]) == ("127.0.0.1", 2222)
 
 
 def test_seed_demo_shares_two_export_connections_with_contributors():
@@ -71,3 +81,36 @@ def test_seed_demo_leaves_an_audit_entry_for_each_object_it_creates():
     entries = AuditEntry.objects.count()
     call_command("seed_demo", password="second-password")
     assert AuditEntry.objects.count() == entries  # nothing new, nothing to record
+
+
+def test_the_demo_sftp_server_accepts_the_demo_connection(var_dir):
+    """What make run serves: the demo connection's credentials open its folder."""
+    import asyncio
+    import socket
+
+    import asyncssh
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+
+    async def upload_through_the_demo_server():
+        server = asyncio.ensure_future(sftp_server.serve("127.0.0.1", port))
+        for _ in range(50):
+            await asyncio.sleep(0.05)
+            try:
+                credentials = sftp_server.credentials()
+                async with (
+                    asyncssh.connect("127.0.0.1", port, known_hosts=None, **credentials) as conn,
+                    conn.start_sftp_client() as sftp,
+                ):
+                    async with sftp.open(f"{sftp_server.FOLDER}/hello.txt", "w") as f:
+                        await f.write("hi")
+                    return
+            except OSError:
+                continue
+        server.cancel()
+        raise AssertionError("the demo SFTP server did not answer")
+
+    asyncio.run(upload_through_the_demo_server())
+    assert (sftp_server.root_dir() / sftp_server.FOLDER / "hello.txt").read_text() == "hi"

@@ -24,6 +24,10 @@ from connections_admin.exports.models import Export, Schedule
 from connections_admin.exports.services import export_save
 from connections_admin.segments.models import Segment
 
+from ... import sftp_server
+
+DEMO_SFTP_PORT = 2222
+
 # Export connections contributors may use; the others stay for administrators only.
 SHARED_WITH_CONTRIBUTORS = {"SFTP: partner drop for weekly lists", "SendGrid: newsletters"}
 
@@ -43,11 +47,12 @@ CONNECTIONS = [
         "SFTP: partner drop for weekly lists",
         "sftp",
         {
-            "hostname": "sftp.partner.example.com",
-            "port": 22,
-            "username": "cdp-export",
-            "password": "demo-sftp-password",
-            "export_folder": "outgoing/weekly",
+            # The demo's own SFTP server on this machine (make run starts it): Verify works.
+            "hostname": "127.0.0.1",
+            "port": DEMO_SFTP_PORT,
+            "username": sftp_server.USERNAME,
+            "password": None,  # from var/demo-sftp/credentials.json when seeding
+            "export_folder": sftp_server.FOLDER,
             "compression": "gzipped",
             "field_delimiter": "comma",
         },
@@ -173,6 +178,8 @@ class Command(BaseCommand):
                 if connection_type.is_for(Usage.EXPORT):
                     shared = display_name in SHARED_WITH_CONTRIBUTORS
                     sharing = Sharing(Audience.CONTRIBUTORS if shared else Audience.ADMINS)
+                if values.get("password", "") is None:  # the demo SFTP server's own password
+                    values = {**values, "password": sftp_server.credentials()["password"]}
                 connection = connection_services.connection_create(
                     connection_type=connection_type,
                     display_name=display_name,
