@@ -8,6 +8,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.utils.translation import gettext_lazy as _
 
+from connections_admin.outbound import policy
+
 _LABEL = r"[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?"
 # ASCII only: with Unicode case folding "ſ" would match "s" and IDNA would turn it into one.
 _HOSTNAME = re.compile(rf"^(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*$", re.IGNORECASE | re.ASCII)
@@ -17,27 +19,26 @@ def _legacy_ipv4(value: str) -> bool:
     """True for spellings that resolvers read as an IPv4 address (127.1, 0x7f000001, ...)."""
     try:
         socket.inet_aton(value)
-    except OSError:
+    except (OSError, ValueError):  # ValueError: a NUL byte or a lone surrogate
         return False
     return True
 
 
 def validate_hostname(value: str) -> None:
-    """A DNS hostname or a public IP address; no scheme, port, path, or internal address."""
+    """A DNS hostname or an IP address the product may reach; no scheme, port, path, or
+    internal address. Names are not resolved here: ``outbound.net`` checks their
+    addresses when it connects."""
     if "://" in value:
         raise ValidationError(
             _("Enter the hostname without a scheme such as https://."), code="scheme"
         )
     try:
-        address = ipaddress.ip_address(value)
+        ipaddress.ip_address(value)
     except ValueError:
-        address = None
-    if address is not None:
-        if not address.is_global:
-            raise ValidationError(
-                _("Enter a public address: private, loopback and link-local ones are refused."),
-                code="internal_address",
-            )
+        pass
+    else:
+        # Refused unless public or in CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS.
+        policy.check_literal_at_save(value)
         return
     if _legacy_ipv4(value) or value.rsplit(".", 1)[-1].isdigit():
         raise ValidationError(

@@ -7,12 +7,13 @@ real keys.
 """
 
 import json
+import os
 import secrets
 
 from cryptography.fernet import Fernet
 
 from .base import *  # noqa: F403
-from .base import VAR_DIR, env_bool
+from .base import VAR_DIR, env_bool, env_list
 
 
 def _dev_secrets() -> dict[str, str]:
@@ -37,3 +38,10 @@ CONNECTIONS_SECRET_KEYS = CONNECTIONS_SECRET_KEYS or [  # noqa: F405
     key.strip() for key in _generated["CONNECTIONS_SECRET_KEYS"].split(",") if key.strip()
 ]
 ALLOWED_HOSTS = ALLOWED_HOSTS or ["127.0.0.1", "localhost", "[::1]"]  # noqa: F405
+# The demo reaches services on this machine (a local SFTP server, say); the
+# environment variable, when set, replaces this default.
+CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS = (
+    env_list("CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS")
+    if "CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS" in os.environ
+    else ["127.0.0.0/8"]
+)

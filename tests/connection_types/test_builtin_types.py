@@ -321,7 +321,7 @@ def test_missing_consent_errs_on_consent(key):
 SCHEME = "without a scheme"
 NOT_A_HOSTNAME = "Enter a hostname such as"
 LOCAL = "not a local one"
-INTERNAL = "Enter a public address"
+INTERNAL = "The address is not allowed."
 DYNAMICS = "https://ORG.crm.dynamics.com"
 ACCOUNT = "Enter 3 to 24 lowercase letters and digits."
 CONTAINER = "Enter 3 to 63 lowercase letters, digits and single hyphens"
