@@ -28,6 +28,7 @@ run: install messages
 	$(PY) manage.py migrate --noinput
 	@password=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(12))'); \
 	$(PY) manage.py seed_demo --password "$$password" && \
+	$(PY) manage.py start_schedules && \
 	printf '\n  Open http://127.0.0.1:8000 and sign in as admin, contributor or viewer\n  with the password %s\n\n' "$$password"
 	@trap 'kill $$(jobs -p) 2>/dev/null; wait' EXIT INT TERM; \
 	$(PY) manage.py db_worker --queue-name '*' & \

@@ -47,6 +47,7 @@ class Connection(models.Model):
         _("status"), max_length=16, choices=Health.choices, default=Health.UNVERIFIED
     )
     health_since = models.DateTimeField(null=True, blank=True)  # verified at / failing since
+    checked_at = models.DateTimeField(null=True, blank=True)  # the last finished check
     # The SSH host key accepted for this connection (the first one a check met, or one an
     # admin accepted after it changed), as OpenSSH prints it: "SHA256:...".
     host_key = models.CharField(max_length=100, blank=True, default="")

@@ -242,3 +242,36 @@ def connection_accept_host_key(*, connection: Connection, user) -> str:
         connection.host_key = key
         audit_record(actor=user, action=Action.HOST_KEY_ACCEPTED, obj=connection, changes=[key])
     return key
+
+
+# The daily check: each connection has its own minute of the day (from its id, so that
+# 10,000 connections are spread over the day, not checked at once), and is checked in the
+# slot that holds that minute unless it was checked in the last 12 hours (by an admin,
+# say). One that missed its minute (workers down) by more than a day is checked at once.
+DAY = timedelta(days=1)
+RECENT = timedelta(hours=12)
+
+
+def _minute_of_day(connection_id: int) -> int:
+    return (connection_id * 7919) % (24 * 60)
+
+
+def _due(connection_id: int, checked_at, slot, every: timedelta) -> bool:
+    if checked_at is not None and slot - checked_at < RECENT:
+        return False
+    if checked_at is not None and slot - checked_at > DAY + every:
+        return True
+    start = slot.hour * 60 + slot.minute
+    return start <= _minute_of_day(connection_id) < start + every.total_seconds() // 60
+
+
+def verify_due(slot, every: timedelta = timedelta(minutes=5)) -> int:
+    """Queue the scheduled checks due in ``slot``; returns how many were queued."""
+    from connections_admin.connection_types.registry import registry
+
+    keys = [connection_type.key for connection_type in registry if connection_type.check]
+    rows = Connection.objects.filter(type_key__in=keys).values_list("pk", "checked_at")
+    due = [pk for pk, checked_at in rows if _due(pk, checked_at, slot, every)]
+    for connection in Connection.objects.filter(pk__in=due):
+        connection_verify(connection=connection, user=None, scheduled=True)
+    return len(due)

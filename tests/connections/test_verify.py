@@ -1,13 +1,14 @@
 """Verify: an admin asks, a background worker checks, the console shows what it found.
 
 The type's check is replaced here by a scripted one (the real SFTP, Azure and HTTP checks
-are tested against real servers in tests/connection_types); the queue and the worker are
-the real ones: django-tasks-db's ``db_worker`` runs the queued task.
+are tested against real servers in tests/connection_types). The queue is the real one:
+the tests run what it holds as a worker does (tests/core/test_task_workers.py runs real
+``db_worker`` processes).
 """
 
 import pytest
 from django.core import mail
-from django.core.management import call_command
+from django_tasks_db.models import DBTaskResult
 
 from connections_admin.accounts.roles import Role
 from connections_admin.audit.models import Action, AuditEntry
@@ -59,7 +60,10 @@ def verify_url(connection):
 
 
 def run_worker():
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, verbosity=0)
+    """Run the queued tasks that are due, as ``db_worker`` does, in this process."""
+    for queued in DBTaskResult.objects.ready():
+        arguments = queued.task_result
+        queued.task.call(*arguments.args, **arguments.kwargs)
 
 
 def post_verify(client, connection, capture):
@@ -250,3 +254,51 @@ def test_the_status_column_and_its_filter(admin_client, connection, scripted):
     assert "Partner drop" in unknown and other.display_name in unknown
     by_status = admin_client.get("/admin/connections/", {"sort": "-status"}).content.decode()
     assert by_status.index("Quiet drop") < by_status.index("Partner drop")
+
+
+def test_each_connection_is_checked_once_a_day_at_its_own_minute(scripted):
+    """A whole day of five-minute slots: every connection is due once, at its own minute,
+    and 500 connections are spread over the day rather than checked at once."""
+    from datetime import UTC, datetime, timedelta
+
+    every = timedelta(minutes=5)
+    checked_at = {}
+    start = datetime(2026, 11, 30, tzinfo=UTC)
+    per_slot = []
+    ids = range(1, 501)
+    for n in range(24 * 12):
+        slot = start + n * every
+        due = [pk for pk in ids if verify._due(pk, checked_at.get(pk), slot, every)]
+        for pk in due:
+            checked_at[pk] = slot
+        per_slot.append(len(due))
+    assert sorted(checked_at) == list(ids)  # every one, once
+    assert sum(per_slot) == 500
+    assert max(per_slot) <= 10  # spread: about 500 / 288 a slot
+
+
+def test_a_connection_that_missed_its_minute_by_a_day_is_checked_at_once():
+    from datetime import UTC, datetime, timedelta
+
+    every = timedelta(minutes=5)
+    slot = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
+    pk = next(pk for pk in range(1, 1000) if verify._minute_of_day(pk) != 720)
+    assert verify._due(pk, slot - timedelta(days=2), slot, every)
+    assert not verify._due(pk, slot - timedelta(hours=20), slot, every)
+    assert not verify._due(pk, slot - timedelta(hours=1), slot, every)
+
+
+def test_the_daily_job_queues_scheduled_checks_for_the_due_connections(scripted):
+    from datetime import timedelta
+
+    first, second = ConnectionFactory(), ConnectionFactory()
+    for connection in (first, second):
+        connection.checked_at = None
+    slot_minute = verify._minute_of_day(first.pk)
+    from datetime import UTC, datetime
+
+    slot = datetime(2026, 11, 30, slot_minute // 60, slot_minute % 60, tzinfo=UTC)
+    queued = verify.verify_due(slot, timedelta(minutes=1))
+    checks = ConnectionCheck.objects.filter(scheduled=True)
+    assert queued == checks.count() >= 1
+    assert first.pk in set(checks.values_list("connection_id", flat=True))
