@@ -39,7 +39,12 @@ class Sftp(ConnectionType):
         "port": f.port(),
         "username": f.username(),
         "password": f.password(),
-        "ssh_private_key": f.secret(_("SSH private key"), max_length=16384, multiline=True),
+        "ssh_private_key": f.secret(
+            _("SSH private key"),
+            max_length=16384,
+            multiline=True,
+            validators_=[validators.validate_ssh_private_key],
+        ),
         "export_folder": f.export_folder(),
         "compression": forms.ChoiceField(
             label=_("Compression"),
@@ -107,7 +112,9 @@ class AzureBlobStorage(ConnectionType):
     used_for = EXPORT
     fields = {
         "account_name": f.azure_account_name(),
-        "account_key": f.secret(_("Account key"), max_length=128),
+        "account_key": f.secret(
+            _("Account key"), max_length=128, validators_=[validators.validate_azure_account_key]
+        ),
         "container": f.azure_container(),
     }
     secret_fields = frozenset({"account_key"})
@@ -122,7 +129,9 @@ class AzureDataLakeGen2(ConnectionType):
     used_for = EXPORT
     fields = {
         "account_name": f.azure_account_name(),
-        "account_key": f.secret(_("Account key"), max_length=128),
+        "account_key": f.secret(
+            _("Account key"), max_length=128, validators_=[validators.validate_azure_account_key]
+        ),
         "container": f.azure_container(),
     }
     secret_fields = frozenset({"account_key"})

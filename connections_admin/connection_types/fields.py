@@ -13,14 +13,21 @@ class SecretTextarea(forms.Textarea):
         return None
 
 
-def secret(label, *, max_length: int = 256, multiline: bool = False) -> forms.CharField:
+def secret(
+    label, *, max_length: int = 256, multiline: bool = False, validators_=()
+) -> forms.CharField:
     widget = (
         SecretTextarea(attrs={"rows": 4, "autocomplete": "off", "spellcheck": "false"})
         if multiline
         else forms.PasswordInput(render_value=False, attrs={"autocomplete": "new-password"})
     )
     return forms.CharField(
-        label=label, max_length=max_length, strip=False, widget=widget, required=True
+        label=label,
+        max_length=max_length,
+        strip=False,
+        widget=widget,
+        required=True,
+        validators=list(validators_),
     )
 
 

@@ -1,5 +1,7 @@
 """Validation of connection setup values, with messages that say what to enter."""
 
+import base64
+import binascii
 import ipaddress
 import re
 import socket
@@ -101,3 +103,32 @@ validate_guid = RegexValidator(
 validate_token = RegexValidator(
     regex=r"^\S+$", message=_("Remove the spaces from this value."), code="whitespace"
 )
+
+
+def validate_ssh_private_key(value: str) -> None:
+    """An unencrypted private key in a format SSH reads (OpenSSH, PEM, PKCS#8)."""
+    import asyncssh
+
+    try:
+        asyncssh.import_private_key(value.strip().encode())
+    except (asyncssh.KeyImportError, ValueError, TypeError):
+        raise ValidationError(
+            _(
+                "Paste an SSH private key without a passphrase, such as one that starts "
+                "with -----BEGIN OPENSSH PRIVATE KEY-----."
+            ),
+            code="invalid_private_key",
+        ) from None
+
+
+def validate_azure_account_key(value: str) -> None:
+    """Azure storage account keys are base64 (64 bytes: 88 characters)."""
+    try:
+        decoded = base64.b64decode(value.strip(), validate=True)
+    except (binascii.Error, ValueError):
+        decoded = b""
+    if not decoded:
+        raise ValidationError(
+            _("Paste the account key as Azure shows it: letters, digits, +, / and =."),
+            code="invalid_account_key",
+        )

@@ -1,16 +1,14 @@
 """The built-in connection types, checked through the set-up form (SPEC.md, "Connection types")."""
 
+import asyncssh
 import pytest
 
 from connections_admin.connection_types.base import Usage
 from connections_admin.connection_types.registry import registry
 from connections_admin.connections.forms import ConnectionForm
 
-SSH_KEY = (
-    "-----BEGIN OPENSSH PRIVATE KEY-----\n"
-    "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW\n"
-    "-----END OPENSSH PRIVATE KEY-----"
-)
+# A real key: the form checks that SSH can read it.
+SSH_KEY = asyncssh.generate_private_key("ssh-ed25519").export_private_key().decode()
 
 # Good set-up values for every registered type, as a browser would post them.
 GOOD = {
@@ -577,3 +575,27 @@ def test_dynamics_sales_declares_100000_members():
 def test_types_without_spec_limits_declare_none():
     with_limits = {t.key for t in registry if t.limits}
     assert with_limits == {"sftp", "salesforce_marketing_cloud", "marketo", "dynamics365_sales"}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not a key",
+        "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXk=\n-----END OPENSSH PRIVATE KEY-----",
+        asyncssh.generate_private_key("ssh-ed25519").export_public_key().decode(),
+    ],
+)
+def test_a_private_key_that_ssh_cannot_read_is_refused_at_save(value):
+    form = make_form("sftp", ssh_private_key=value)
+    assert not form.is_valid()
+    assert "Paste an SSH private key without a passphrase" in str(form.errors["ssh_private_key"])
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("key", ["azure_blob_storage", "azure_data_lake_gen2"])
+@pytest.mark.parametrize("value", ["not base64!", "====", "abc"])
+def test_an_account_key_that_is_not_base64_is_refused_at_save(key, value):
+    form = make_form(key, account_key=value)
+    assert not form.is_valid()
+    assert "Paste the account key as Azure shows it" in str(form.errors["account_key"])
