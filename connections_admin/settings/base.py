@@ -34,6 +34,25 @@ CONNECTIONS_SECRET_KEYS = env_list("CONNECTIONS_SECRET_KEYS")
 # replacing the one the type declares (connection_types/http_checks.py). Settings only,
 # never a form: the contract tests point it at a loopback stand-in.
 CONNECTIONS_SERVICE_BASE_URLS: dict[str, str] = {}
+# Verify of Azure Blob Storage / ADLS Gen2: the endpoint is https://ACCOUNT.blob.core.windows.net
+# unless this template (with "{account}") says otherwise; settings only (tests: Azurite).
+CONNECTIONS_AZURE_BLOB_ENDPOINT = ""
+# Verify of Dynamics 365 and Azure Synapse, which are in the console's own organization:
+# the console's app registration (client credentials), from the environment.
+CONNECTIONS_MICROSOFT_APP = {
+    "tenant_id": os.environ.get("CONNECTIONS_MICROSOFT_TENANT_ID", ""),
+    "client_id": os.environ.get("CONNECTIONS_MICROSOFT_CLIENT_ID", ""),
+    "client_secret": os.environ.get("CONNECTIONS_MICROSOFT_CLIENT_SECRET", ""),
+}
+
+# E-mail to the admins when a connection starts failing or recovers. SMTP from the
+# environment; the local settings print mails to the console instead.
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "connections-console@localhost")
 
 # Outbound calls (connections_admin/outbound/): every address the product connects to
 # must be global, unless it lies in one of these networks (comma-separated CIDRs,

@@ -45,3 +45,6 @@ CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS = (
     if "CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS" in os.environ
     else ["127.0.0.0/8"]
 )
+
+# Mails (a connection failing, recovering) are printed by the runserver / worker process.
+EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
