@@ -105,6 +105,13 @@ serve: install messages
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
 
+# The Verify benchmark of issue 14 (bench/verify.py): one check per kind against the tests'
+# sshd, Azurite and HTTP stand-in beside a baseline, a Verify end to end through one
+# db_worker, and 100 Verify at once with two workers beside one; results in bench/VERIFY.md.
+.PHONY: bench-verify
+bench-verify: install
+	$(PY) tests/with_postgres.py $(PY) bench/verify.py $(BENCH_VERIFY_ARGS)
+
 # The README's pictures: docs/make_screenshots.py serves the demo data from a throwaway
 # SQLite database and renders the main screens in Chromium into docs/screenshots/*.png.
 .PHONY: screenshots
