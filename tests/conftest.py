@@ -1,5 +1,6 @@
 import pytest
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
 from connections_admin.accounts.roles import Role, assign_role
 from tests.servers.fixtures import (  # noqa: F401 (fixtures: real sshd and Azurite, on loopback)
@@ -8,6 +9,16 @@ from tests.servers.fixtures import (  # noqa: F401 (fixtures: real sshd and Azur
     sshd_host_key_changed,
     sshd_server,
 )
+
+
+@pytest.fixture(autouse=True)
+def _default_language(settings):
+    """Each test starts in the default language: a request in Kazakh activates Kazakh in
+    this thread (LocaleMiddleware does not deactivate it), and a later test's messages
+    would follow."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture

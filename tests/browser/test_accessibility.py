@@ -95,7 +95,7 @@ def test_admin_pages_panes_and_dialogs(signed_in, console_data):
     pane.get_by_label("Server address").fill("https://contoso.crm.dynamics.com")
     pane.get_by_label("Server admin account").fill("a@contoso.com")
     pane.get_by_label("I agree").check()
-    pane.get_by_role("button", name="Save").click()
+    pane.get_by_role("button", name="Save", exact=True).click()
     expect(pane.get_by_label("Display name")).to_have_attribute("aria-invalid", "true")
     check(page, "Set up pane with errors", within=DIALOG)
     page.keyboard.press("Escape")
@@ -116,6 +116,10 @@ def test_admin_pages_panes_and_dialogs(signed_in, console_data):
     open_row_menu(page, "Shared SFTP").get_by_role("menuitem", name="Edit").click()
     expect(pane.get_by_role("heading", name="Edit connection")).to_be_visible()
     check(page, "Edit pane", within=DIALOG)
+    page.keyboard.press("Escape")
+    open_row_menu(page, "Shared SFTP").get_by_role("menuitem", name="Verify").click()
+    expect(pane.get_by_role("heading", name="Verify connection")).to_be_visible()
+    check(page, "Verify pane, not verified yet", within=DIALOG)
     page.keyboard.press("Escape")
     open_row_menu(page, "Dynamics EMEA").get_by_role("menuitem", name="Remove").click()
     expect(pane).to_contain_text("This cannot be undone")
@@ -164,7 +168,9 @@ def test_admin_pages_panes_and_dialogs(signed_in, console_data):
     page.get_by_label("Shared SFTP (SFTP)").check()
     page.get_by_label("Export name").fill("Incomplete")
     page.get_by_label("With every system refresh").check()
-    page.get_by_role("button", name="Save").click()  # no segment, no field: the server says so
+    page.get_by_role(
+        "button", name="Save", exact=True
+    ).click()  # no segment, no field: the server says so
     expect(page.locator(".errorlist").first).to_be_visible()
     check(page, "Add export with errors")
 
@@ -198,7 +204,7 @@ def test_contributor_pages(signed_in, console_data):
     check(page, "Add enrichment")
     page.get_by_label("Connection").select_option(label="Lead (Leadspace)")
     page.get_by_label("Enrichment name").fill("Firmographics")  # taken
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator("[aria-invalid=true]")).to_be_visible()
     check(page, "Add enrichment with errors")
     response = page.goto("/admin/connections/")

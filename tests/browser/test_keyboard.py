@@ -103,27 +103,26 @@ def test_row_menu_follows_the_menu_button_pattern(signed_in):
     expect(menu).to_be_visible()
     expect(button).to_have_attribute("aria-expanded", "true")
     items = menu.get_by_role("menuitem")
-    expect(items).to_have_count(3)
+    expect(items).to_have_count(4)  # Edit, Verify, Remove, History
     expect(items.nth(0)).to_be_focused()
-    page.keyboard.press("ArrowDown")
-    expect(items.nth(1)).to_be_focused()
-    page.keyboard.press("ArrowDown")
-    expect(items.nth(2)).to_be_focused()
+    for n in (1, 2, 3):
+        page.keyboard.press("ArrowDown")
+        expect(items.nth(n)).to_be_focused()
     page.keyboard.press("ArrowDown")
     expect(items.nth(0)).to_be_focused()  # wraps
     page.keyboard.press("ArrowUp")
-    expect(items.nth(2)).to_be_focused()
+    expect(items.nth(3)).to_be_focused()
     page.keyboard.press("Home")
     expect(items.nth(0)).to_be_focused()
     page.keyboard.press("End")
-    expect(items.nth(2)).to_be_focused()
+    expect(items.nth(3)).to_be_focused()
     page.keyboard.press("Escape")
     expect(menu).to_be_hidden()
     expect(button).to_be_focused()
     expect(button).to_have_attribute("aria-expanded", "false")
 
     page.keyboard.press("ArrowUp")  # opens on the last item
-    expect(items.nth(2)).to_be_focused()
+    expect(items.nth(3)).to_be_focused()
     page.keyboard.press("Tab")  # leaving the menu closes it
     expect(menu).to_be_hidden()
     expect(button).to_have_attribute("aria-expanded", "false")
@@ -243,7 +242,8 @@ def test_admin_clears_a_connection_with_the_keyboard_alone(signed_in):
     pane = dialog(page)
 
     tab_to(page, f"#menu-button-{connection.pk}")
-    page.keyboard.press("ArrowDown")
+    page.keyboard.press("ArrowDown")  # opens on Edit
+    page.keyboard.press("ArrowDown")  # Verify
     page.keyboard.press("ArrowDown")  # Remove
     page.keyboard.press("Enter")
     expect(pane.get_by_role("heading", name="Remove connection")).to_be_visible()

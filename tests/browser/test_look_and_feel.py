@@ -40,7 +40,7 @@ def test_a_pane_form_cannot_be_sent_twice(signed_in):
         re.compile(r"/admin/connections/new/sendgrid/$"),
         lambda route: held.append(route) if route.request.method == "POST" else route.continue_(),
     )
-    save = pane.get_by_role("button", name="Save")
+    save = pane.get_by_role("button", name="Save", exact=True)
     save.click()
     expect(save).to_be_disabled()  # while the first answer is on its way
     expect(pane.locator("#pane-body")).to_have_attribute("aria-busy", "true")

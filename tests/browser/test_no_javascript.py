@@ -65,11 +65,11 @@ def test_admin_adds_edits_and_shares_connections(no_js):
     page.get_by_label("Username").fill("cdp")
     page.get_by_label("Export folder").fill("outgoing")
     page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     # the server's own validation, as a whole page
     expect(page.get_by_text("Give a password or an SSH private key.").first).to_be_visible()
     page.get_by_label("Password").fill("s3cret")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/connections/$"))
     expect_message(page, "Connection “Partner SFTP” was set up.")
     expect(row(page, "Partner SFTP")).to_contain_text("Administrators")
@@ -80,7 +80,7 @@ def test_admin_adds_edits_and_shares_connections(no_js):
     page.get_by_label("Display name").fill("HERE geocoding")
     page.get_by_label("API key").fill("here-key")
     page.get_by_label("I agree").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect_message(page, "Connection “HERE geocoding” was set up.")
 
     # edit and share
@@ -89,7 +89,7 @@ def test_admin_adds_edits_and_shares_connections(no_js):
     expect(page.get_by_label("Password")).to_have_value("")
     page.get_by_label("Display name").fill("Partner SFTP (weekly)")
     page.get_by_label("Administrators and contributors").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect_message(page, "Connection “Partner SFTP (weekly)” was saved.")
     expect(row(page, "Partner SFTP (weekly)")).to_contain_text("Administrators and contributors")
     assert Connection.objects.count() == 2
@@ -121,11 +121,11 @@ def test_contributor_adds_an_export_with_find(no_js):
     page.get_by_label("Churn risk").check()
     page.get_by_label("E-mail").check()
     page.get_by_label("Weekly").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page.locator(".errorlist").first).to_be_visible()  # time and day are needed
     page.get_by_label("At (time, UTC)").fill("06:30")
     page.get_by_role("combobox", name=re.compile("^On")).select_option(label="Monday")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(page).to_have_url(re.compile(r"/exports/$"))
     expect_message(page, "Export “Weekly churn list” was added.")
     expect(row(page, "Weekly churn list")).to_contain_text("Shared SFTP (SFTP)")
@@ -172,7 +172,7 @@ def test_admin_clears_and_removes_connections_then_reattaches(no_js):
     expect(row(page, "Keep me")).to_contain_text("Inactive")
     row(page, "Keep me").get_by_role("link", name="Edit Keep me").click()
     page.get_by_label("New SFTP (SFTP)").check()
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect(row(page, "Keep me")).to_contain_text("Active")
 
     # the admin's bulk Disconnect on the Exports page works as a plain form
@@ -187,7 +187,7 @@ def test_admin_clears_and_removes_connections_then_reattaches(no_js):
     expect(row(page, "Firmographics")).to_contain_text("No connection")
     row(page, "Firmographics").get_by_role("link", name="Activate Firmographics").click()
     page.get_by_label("Connection").select_option(label="Lead 2 (Leadspace)")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect_message(page, "Enrichment “Firmographics” was saved.")
     assert Enrichment.objects.get().connection_id == new_lead.pk
 
@@ -211,7 +211,7 @@ def test_contributor_manages_exports_and_enrichments(no_js):
     page.get_by_role("link", name="Add enrichment").click()
     page.get_by_label("Connection").select_option(label="Lead (Leadspace)")
     page.get_by_label("Enrichment name").fill("Firmographics")
-    page.get_by_role("button", name="Save").click()
+    page.get_by_role("button", name="Save", exact=True).click()
     expect_message(page, "Enrichment “Firmographics” was created.")
     row(page, "Firmographics").get_by_role("link", name="Deactivate Firmographics").click()
     page.get_by_role("button", name="Deactivate").click()

@@ -111,3 +111,24 @@ def test_liveramp_goes_to_its_own_file_server(sshd_server):
     # on 22 or the folder is missing: either way the fixed host was used.
     failed = failure_of(check_context, LiveRamp)
     assert failed.failure in (Failure.CONNECTION_REFUSED, Failure.NOT_FOUND)
+
+
+def test_a_server_that_never_answers_ends_at_the_deadline():
+    """It accepts the connection and says nothing: the check times out, the worker is free."""
+    import socket
+    import time
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(1)
+        port = silent.getsockname()[1]
+        check_context = CheckContext(
+            settings={"hostname": "sftp.test", "port": port, "username": "anyone"},
+            secrets={"password": "never-sent"},
+            deadline=Deadline(1.5),
+        )
+        started = time.monotonic()
+        failed = failure_of(check_context)
+        elapsed = time.monotonic() - started
+    assert failed.failure is Failure.TIMED_OUT
+    assert elapsed < 5

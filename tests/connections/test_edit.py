@@ -2,6 +2,7 @@
 
 import json
 
+import asyncssh
 import pytest
 
 from connections_admin.connections.crypto import decrypt_secrets
@@ -11,6 +12,8 @@ from tests.factories import ConnectionFactory
 pytestmark = pytest.mark.django_db
 HTMX = {"HX-Request": "true"}
 OLD_SECRET = "factory-sftp-password"
+# A key SSH can read: the form refuses any other.
+KEY = asyncssh.generate_private_key("ssh-ed25519").export_private_key().decode()
 
 
 def edit_url(connection):
@@ -64,11 +67,11 @@ def test_empty_secret_keeps_the_stored_one(admin_client):
 
 def test_new_secret_replaces_the_stored_one_and_keeps_the_others(admin_client):
     connection = ConnectionFactory()
-    admin_client.post(edit_url(connection), edit_data(connection, ssh_private_key="KEY-DATA"))
+    admin_client.post(edit_url(connection), edit_data(connection, ssh_private_key=KEY))
     connection.refresh_from_db()
     assert decrypt_secrets(connection.secrets_encrypted) == {
         "password": OLD_SECRET,
-        "ssh_private_key": "KEY-DATA",
+        "ssh_private_key": KEY,
     }
     admin_client.post(edit_url(connection), edit_data(connection, password="new-password"))
     connection.refresh_from_db()
