@@ -23,6 +23,8 @@ class Action(models.TextChoices):
     EXPORT_DISCONNECTED = "export_disconnected", _("Export disconnected")
     EXPORT_REATTACHED = "export_reattached", _("Export reattached")
     EXPORT_REMOVED = "export_removed", _("Export removed")
+    EXPORT_RUN_REQUESTED = "export_run_requested", _("Export run started")
+    EXPORT_RUN_CANCELLED = "export_run_cancelled", _("Export run cancelled")
     ENRICHMENT_CREATED = "enrichment_created", _("Enrichment created")
     ENRICHMENT_EDITED = "enrichment_edited", _("Enrichment edited")
     ENRICHMENT_DEACTIVATED = "enrichment_deactivated", _("Enrichment deactivated")

@@ -42,7 +42,7 @@ def export_list(*, user: AbstractBaseUser | AnonymousUser, search: str = "") -> 
         else Case(When(condition, then=Value(True)), default=Value(False))
     )
     queryset = (
-        Export.objects.select_related("connection", "created_by")
+        Export.objects.select_related("connection", "created_by", "last_run")
         .defer(
             "connection__settings",
             "connection__secrets_encrypted",

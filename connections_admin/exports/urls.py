@@ -12,4 +12,8 @@ urlpatterns = [
     path("<id:pk>/edit/", views.export_edit, name="edit"),
     path("<id:pk>/disconnect/", views.export_disconnect, name="disconnect"),
     path("<id:pk>/remove/", views.export_remove, name="remove"),
+    path("run/", views.export_run_selected, name="run_selected"),
+    path("<id:pk>/run/", views.export_run, name="run"),
+    path("<id:pk>/runs/", views.export_runs, name="runs"),
+    path("<id:pk>/runs/<id:run_pk>/cancel/", views.run_cancel, name="run_cancel"),
 ]

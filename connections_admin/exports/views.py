@@ -17,11 +17,12 @@ from connections_admin.core.confirm import render_confirm
 from connections_admin.core.forms import is_id
 from connections_admin.core.htmx import render_page, wants_fragment
 from connections_admin.core.listing import render_list
+from connections_admin.core.pagination import paginate
 from connections_admin.core.sorting import SortColumn
 
-from . import selectors, services
+from . import runs, selectors, services
 from .forms import ExportForm
-from .models import Export
+from .models import Export, ExportRun
 
 SORT_COLUMNS = [
     SortColumn("name", gettext_lazy("Name"), ("name_sort",)),
@@ -230,7 +231,83 @@ def export_disconnect_selected(request: HttpRequest) -> HttpResponse:
             )
             % {"count": count},
         )
+    return redirect(_safe_next(request, reverse("exports:list")))
+
+
+def _safe_next(request: HttpRequest, default: str) -> str:
     next_url = request.POST.get("next", "")
     if url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
-        return redirect(next_url)
-    return redirect("exports:list")
+        return next_url
+    return default
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["POST"])
+def export_run(request: HttpRequest, pk: int) -> HttpResponse:
+    """Run now: queue a run (a background task) and show the export's runs."""
+    export = _manageable_export(request, pk)
+    try:
+        runs.run_request(export=export, user=request.user)
+    except runs.RunNotPossible as refused:
+        messages.error(request, str(refused))
+        return redirect(_safe_next(request, reverse("exports:list")))
+    messages.success(request, _("A run of “%s” was queued.") % export.name)
+    return redirect("exports:runs", pk=export.pk)
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["POST"])
+def export_run_selected(request: HttpRequest) -> HttpResponse:
+    """Admins: run several exports from the Exports page; each that cannot run says why."""
+    raw_ids = request.POST.getlist("export")
+    ids = sorted({int(raw) for raw in raw_ids if is_id(raw)})
+    if not ids:
+        messages.error(request, _("Select at least one export to run."))
+        return redirect(_safe_next(request, reverse("exports:list")))
+    queued, refused = 0, []
+    for export in Export.objects.filter(pk__in=ids).select_related("connection").order_by("pk"):
+        try:
+            runs.run_request(export=export, user=request.user)
+        except runs.RunNotPossible as reason:
+            refused.append(f"{export.name}: {reason}")
+        else:
+            queued += 1
+    if queued:
+        messages.success(
+            request,
+            ngettext("%(count)d run was queued.", "%(count)d runs were queued.", queued)
+            % {"count": queued},
+        )
+    for line in refused:
+        messages.error(request, line)
+    return redirect(_safe_next(request, reverse("exports:list")))
+
+
+@role_required(Role.VIEWER)
+@require_http_methods(["GET", "HEAD"])
+def export_runs(request: HttpRequest, pk: int) -> HttpResponse:
+    """The run history of one export, newest first."""
+    export = get_object_or_404(Export.objects.select_related("connection"), pk=pk)
+    history = export.runs.select_related("requested_by").order_by("-queued_at", "-pk")
+    page = paginate(request, history, 50)
+    for run in page.object_list:
+        run.message = runs.failure_message(run)
+    context = {
+        "export": export,
+        "page": page,
+        "may_manage": selectors.may_manage_export(request.user, export),
+        "unavailable": runs.delivery_unavailable(export.connection),
+    }
+    return render(request, "exports/runs.html", context)
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["POST"])
+def run_cancel(request: HttpRequest, pk: int, run_pk: int) -> HttpResponse:
+    export = _manageable_export(request, pk)
+    run = get_object_or_404(ExportRun, pk=run_pk, export=export)
+    if runs.run_cancel(run=run, user=request.user):
+        messages.success(request, _("The run was cancelled."))
+    else:
+        messages.info(request, _("That run had already ended."))
+    return redirect("exports:runs", pk=export.pk)

@@ -1,0 +1,324 @@
+"""Export runs: queued by a person, a schedule slot or a system refresh; run by a worker.
+
+``run_request`` checks that the export can run and queues an :class:`ExportRun`; the task
+``tasks.run_export`` calls ``run_execute``, which claims the run with a lease, takes its
+snapshot, streams each segment's customers as a CSV file to the connection's destination
+(the type's ``delivery``, through the guarded door) and records rows, bytes and files.
+
+- A file is published under its final name only when complete (the destination's job);
+  names are fixed for a run (its stamp), so a run taken over after its worker died
+  publishes nothing twice: files already published are skipped, partial ones discarded.
+- Timeouts, refused connections, 429 and 5xx are retried with exponential backoff and
+  jitter, 3 attempts in all; authentication, permission and host-key errors fail at once.
+- The worker renews the run's lease while it streams; ``runs_reap`` (a periodic job)
+  re-queues a running run whose lease ran out, so another worker takes it over.
+"""
+
+import logging
+import random
+from datetime import timedelta
+
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from connections_admin.audit.models import Action
+from connections_admin.audit.services import audit_record
+from connections_admin.connection_types.delivery import DeliveryContext, is_transient
+from connections_admin.connections.crypto import SecretsUnreadable, decrypt_secrets
+from connections_admin.connections.models import Connection
+from connections_admin.customers.models import Customer
+from connections_admin.outbound.failures import CheckFailed, Failure
+from connections_admin.outbound.net import Deadline
+
+from .csvfiles import DELIMITERS, csv_chunks, file_name
+from .models import ACTIVE_RUN, Export, ExportRun, RunStatus, RunTrigger
+
+logger = logging.getLogger(__name__)
+
+ATTEMPTS = 3
+BACKOFF_SECONDS = 5  # before attempt 2; 4x more before attempt 3, plus up to as much jitter
+LEASE = timedelta(seconds=60)
+HEARTBEAT = timedelta(seconds=15)
+KEEP = timedelta(days=90)
+CONNECT_DEADLINE_SECONDS = 20
+SECRETS_UNREADABLE = "secrets_unreadable"
+CANCELLED_BY_DETACH = "connection_detached"
+INTERNAL = "internal"
+_OWN_FAILURES = {
+    SECRETS_UNREADABLE: gettext_lazy("The stored secrets cannot be read with the configured keys."),
+    INTERNAL: gettext_lazy("The run could not be completed."),
+}
+
+
+class RunNotPossible(Exception):
+    """The export cannot run now; ``str()`` says why, for the user."""
+
+
+class _Cancelled(Exception):
+    pass
+
+
+def delivery_unavailable(connection: Connection | None) -> str:
+    """Why a run to this connection cannot happen (translated), or ""."""
+    if connection is None:
+        return str(_("The export has no connection: attach one to run it."))
+    connection_type = connection.connection_type
+    if connection_type is None or getattr(connection_type, "delivery", None) is None:
+        return str(_("Delivery to %(type)s is not available yet.") % {"type": connection.type_name})
+    return ""
+
+
+def failure_message(run: ExportRun) -> str:
+    if not run.failure:
+        return ""
+    if run.failure in _OWN_FAILURES:
+        return str(_OWN_FAILURES[run.failure])
+    if run.failure == CANCELLED_BY_DETACH:
+        return str(_("The export's connection was detached."))
+    try:
+        return str(CheckFailed(Failure(run.failure), status=run.http_status).message)
+    except ValueError:
+        return str(_OWN_FAILURES[INTERNAL])
+
+
+def run_request(
+    *, export: Export, user=None, trigger: str = RunTrigger.MANUAL, slot=None
+) -> ExportRun:
+    """Queue a run of ``export``; raises RunNotPossible (inactive export, or a destination
+    the console cannot deliver to yet)."""
+    connection = export.connection
+    reason = delivery_unavailable(connection)
+    if reason:
+        raise RunNotPossible(reason)
+    from .tasks import run_export  # the task module imports this one
+
+    with transaction.atomic():
+        run = ExportRun.objects.create(
+            export=export,
+            trigger=trigger,
+            requested_by=user,
+            slot=slot,
+            snapshot={"export_name": export.name},
+        )
+        Export.objects.filter(pk=export.pk).update(last_run=run, last_run_at=run.queued_at)
+        if trigger == RunTrigger.MANUAL:
+            audit_record(actor=user, action=Action.EXPORT_RUN_REQUESTED, obj=export)
+        transaction.on_commit(lambda: run_export.enqueue(run.pk))
+    return run
+
+
+def run_cancel(*, run: ExportRun, user) -> bool:
+    """Cancel a queued run at once, or ask a running one to stop; False if it had ended."""
+    with transaction.atomic():
+        queued = ExportRun.objects.filter(pk=run.pk, status=RunStatus.QUEUED).update(
+            status=RunStatus.CANCELLED, finished_at=timezone.now()
+        )
+        running = queued or ExportRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).update(
+            cancel_requested=True
+        )
+        if not running:
+            return False
+        if run.export_id is not None:
+            audit_record(actor=user, action=Action.EXPORT_RUN_CANCELLED, obj=run.export)
+    return True
+
+
+def runs_cancel_queued(*, export_ids: list[int], reason: str = CANCELLED_BY_DETACH) -> int:
+    """Cancel the queued runs of these exports (their connection is going); running ones
+    are asked to stop."""
+    runs = ExportRun.objects.filter(export_id__in=export_ids)
+    runs.filter(status=RunStatus.RUNNING).update(cancel_requested=True)
+    return runs.filter(status=RunStatus.QUEUED).update(
+        status=RunStatus.CANCELLED, finished_at=timezone.now(), failure=reason
+    )
+
+
+def _claim(run_id: int) -> ExportRun | None:
+    """Take the run: queued, or running with its lease run out. None if someone has it."""
+    now = timezone.now()
+    claimable = Q(status=RunStatus.QUEUED) | Q(status=RunStatus.RUNNING, lease_until__lt=now)
+    taken = ExportRun.objects.filter(claimable, pk=run_id, cancel_requested=False).update(
+        status=RunStatus.RUNNING,
+        attempt=F("attempt") + 1,
+        lease_until=now + LEASE,
+        started_at=Coalesce(F("started_at"), Value(now)),
+    )
+    if not taken:
+        return None
+    return ExportRun.objects.select_related("export__connection").get(pk=run_id)
+
+
+def _snapshot(run: ExportRun) -> dict:
+    """What the run sends and where, fixed when it first starts."""
+    if "segments" in run.snapshot:
+        return run.snapshot
+    export = run.export
+    connection = export.connection if export else None
+    if export is None or connection is None:
+        return {}
+    snapshot = {
+        "export_name": export.name,
+        "stamp": timezone.now().strftime("%Y%m%dT%H%M%SZ"),
+        "fields": list(export.fields),
+        "segments": [
+            {"id": segment.pk, "name": segment.name} for segment in export.segments.order_by("pk")
+        ],
+        "connection_id": connection.pk,
+        "connection_name": connection.display_name,
+        "type_key": connection.type_key,
+        "type_name": connection.type_name,
+    }
+    ExportRun.objects.filter(pk=run.pk).update(snapshot=snapshot)
+    return snapshot
+
+
+def _rows(segment_id: int, fields: list[str]):
+    customers = Customer.objects.filter(memberships__segment_id=segment_id).order_by("pk")
+    return customers.values_list(*fields).iterator(chunk_size=5000)
+
+
+class _Progress:
+    """Counts rows and renews the lease; stops the run if it was cancelled, or if its
+    export left the connection it is sending to (disconnected, moved or removed)."""
+
+    def __init__(self, run: ExportRun, connection_id: int):
+        self.run = run
+        self.connection_id = connection_id
+        self.rows = 0
+        self.beat = timezone.now()
+
+    def __call__(self, rows: int) -> None:
+        self.rows += rows
+        now = timezone.now()
+        if now - self.beat < HEARTBEAT:
+            return
+        self.beat = now
+        renewed = ExportRun.objects.filter(
+            pk=self.run.pk,
+            status=RunStatus.RUNNING,
+            cancel_requested=False,
+            export__connection_id=self.connection_id,
+        ).update(lease_until=now + LEASE)
+        if not renewed:
+            raise _Cancelled
+
+
+def _deliver(run: ExportRun, snapshot: dict) -> tuple[int, int, int]:
+    """(rows, bytes, files) of one attempt; raises CheckFailed or _Cancelled."""
+    connection = Connection.objects.filter(pk=snapshot["connection_id"]).first()
+    if connection is None or connection.connection_type is None:
+        raise CheckFailed(Failure.NOT_FOUND)
+    settings = dict(connection.settings)
+    gzipped = settings.get("compression") == "gzipped"
+    delimiter = DELIMITERS.get(settings.get("field_delimiter", "comma"), ",")
+    context = DeliveryContext(
+        settings=settings,
+        secrets=decrypt_secrets(connection.secrets_encrypted),
+        deadline=Deadline(CONNECT_DEADLINE_SECONDS),
+        known_host_key=connection.host_key,
+    )
+    progress = _Progress(run, connection.pk)
+    total_bytes = files = 0
+    with connection.connection_type.delivery.open(context) as session:
+        for segment in snapshot["segments"]:
+            name = file_name(
+                snapshot["export_name"], segment["name"], snapshot["stamp"], gzipped=gzipped
+            )
+            if session.exists(name):  # published by an attempt that died after it
+                continue
+            session.discard_partials(name)
+            chunks = csv_chunks(
+                _rows(segment["id"], snapshot["fields"]),
+                snapshot["fields"],
+                delimiter=delimiter,
+                gzipped=gzipped,
+                on_rows=progress,
+            )
+            total_bytes += session.publish(name, chunks)
+            files += 1
+    return progress.rows, total_bytes, files
+
+
+def _finish(run: ExportRun, status: str, **values) -> None:
+    now = timezone.now()
+    with transaction.atomic():
+        ExportRun.objects.filter(pk=run.pk).update(
+            status=status, finished_at=now, lease_until=None, **values
+        )
+        if run.export_id is None:
+            return
+        exports = Export.objects.filter(pk=run.export_id)
+        if status == RunStatus.SUCCEEDED:
+            exports.update(failing_since=None)
+        elif status == RunStatus.FAILED and run.trigger != RunTrigger.MANUAL:
+            exports.filter(failing_since__isnull=True).update(failing_since=now)
+
+
+def _retry_later(run: ExportRun, failed: CheckFailed) -> None:
+    from .tasks import run_export
+
+    base = BACKOFF_SECONDS * 4 ** (run.attempt - 1)
+    delay = base + random.uniform(0, base)  # noqa: S311 - jitter, not a secret
+    ExportRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.QUEUED,
+        lease_until=None,
+        failure=failed.failure.value,
+        http_status=failed.status,
+    )
+    run_after = timezone.now() + timedelta(seconds=delay)
+    transaction.on_commit(lambda: run_export.using(run_after=run_after).enqueue(run.pk))
+
+
+def run_execute(*, run_id: int) -> ExportRun | None:
+    """One attempt at a run (safe to call twice: a run is claimed once at a time)."""
+    run = _claim(run_id)
+    if run is None:
+        return None
+    snapshot = _snapshot(run)
+    if not snapshot:
+        _finish(run, RunStatus.CANCELLED, failure=CANCELLED_BY_DETACH)
+        return run
+    try:
+        rows, written, files = _deliver(run, snapshot)
+    except _Cancelled:
+        _finish(run, RunStatus.CANCELLED)
+    except CheckFailed as failed:
+        if is_transient(failed) and run.attempt < ATTEMPTS:
+            _retry_later(run, failed)
+        else:
+            _finish(run, RunStatus.FAILED, failure=failed.failure.value, http_status=failed.status)
+    except SecretsUnreadable:
+        _finish(run, RunStatus.FAILED, failure=SECRETS_UNREADABLE)
+    except Exception as error:  # noqa: BLE001 - a broken run is a failed run, not a lost one
+        logger.error("Run %s broke: %s", run.pk, type(error).__name__)
+        _finish(run, RunStatus.FAILED, failure=INTERNAL)
+    else:
+        _finish(run, RunStatus.SUCCEEDED, rows=rows, bytes=written, files=files, failure="")
+    run.refresh_from_db()
+    return run
+
+
+def runs_reap(now=None) -> int:
+    """Re-queue the running runs whose lease ran out (their worker died); returns how many."""
+    from .tasks import run_export
+
+    now = now or timezone.now()
+    expired = list(
+        ExportRun.objects.filter(status=RunStatus.RUNNING, lease_until__lt=now).values_list(
+            "pk", flat=True
+        )
+    )
+    for run_id in expired:
+        run_export.enqueue(run_id)  # the task claims it only if the lease is still out
+    return len(expired)
+
+
+def runs_prune(now=None) -> int:
+    """Delete finished runs older than 90 days."""
+    now = now or timezone.now()
+    deleted, _ = ExportRun.objects.exclude(ACTIVE_RUN).filter(queued_at__lt=now - KEEP).delete()
+    return deleted
