@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from connections_admin.connection_types.base import Usage
 from connections_admin.connections.sharing import usable_connections
@@ -16,6 +18,15 @@ from .models import CUSTOMER_FIELDS, Export, Schedule, Weekday
 TIMED = {Schedule.DAILY, Schedule.WEEKLY}
 
 
+class SegmentChoiceField(IdModelMultipleChoiceField):
+    """Each segment with how many customers it has (computed from its members)."""
+
+    def label_from_instance(self, obj: Segment) -> str:
+        return ngettext(
+            "%(name)s (%(count)s customer)", "%(name)s (%(count)s customers)", obj.member_count
+        ) % {"name": obj.name, "count": intcomma(obj.member_count)}
+
+
 class ExportForm(forms.ModelForm):
     """Add export / edit export: where to (a connection this user may use), what, how often."""
 
@@ -28,7 +39,7 @@ class ExportForm(forms.ModelForm):
             "invalid_choice": _("Choose one of the connections you may use for exports."),
         },
     )
-    segments = IdModelMultipleChoiceField(
+    segments = SegmentChoiceField(
         label=_("Segments"),
         queryset=Segment.objects.order_by("name"),
         widget=forms.CheckboxSelectMultiple,

@@ -322,3 +322,54 @@ def runs_prune(now=None) -> int:
     now = now or timezone.now()
     deleted, _ = ExportRun.objects.exclude(ACTIVE_RUN).filter(queued_at__lt=now - KEEP).delete()
     return deleted
+
+
+def _mask_email(value: str) -> str:
+    local, _at, domain = (value or "").partition("@")
+    if not domain:
+        return "•••" if value else ""
+    tld = domain.rsplit(".", 1)[-1] if "." in domain else ""
+    return f"{local[:1]}•••@•••.{tld}" if tld else f"{local[:1]}•••@•••"
+
+
+def _mask_phone(value: str) -> str:
+    digits = [c for c in (value or "") if c.isdigit()]
+    return ("•" * max(len(digits) - 2, 3) + "".join(digits[-2:])) if digits else ""
+
+
+MASKS = {"email": _mask_email, "phone": _mask_phone}
+SAMPLE_ROWS = 3
+
+
+def preview(*, name: str, connection: Connection | None, segments, fields: list[str]) -> dict:
+    """What a run would write now: file names, columns, rows per segment, and the first
+    rows of the first segment with e-mail and phone masked. Nothing is sent anywhere."""
+    settings = connection.settings if connection else {}
+    gzipped = settings.get("compression") == "gzipped"
+    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
+    segments = list(segments)
+    files = [
+        {
+            "name": file_name(name, segment.name, stamp, gzipped=gzipped),
+            "rows": segment.member_count,
+        }
+        for segment in segments
+    ]
+    samples = []
+    if segments and fields:
+        first = _rows(segments[0].pk, fields)
+        for row, _index in zip(first, range(SAMPLE_ROWS), strict=False):
+            samples.append(
+                [
+                    MASKS.get(field, str)(value if value is not None else "")
+                    for field, value in zip(fields, row, strict=True)
+                ]
+            )
+    return {
+        "files": files,
+        "columns": fields,
+        "samples": samples,
+        "delimiter": settings.get("field_delimiter", "comma"),
+        "gzipped": gzipped,
+        "unavailable": delivery_unavailable(connection),
+    }

@@ -53,14 +53,17 @@ def _initial_from(data: QueryDict) -> dict:
 
 
 def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
-    """Add (``export.pk`` is None) or edit an export."""
+    """Add (``export.pk`` is None) or edit an export; Preview shows what a run would write."""
+    preview = None
     connection_query = request.POST.get("connection_q", request.GET.get("connection_q", ""))
     if request.method == "POST" and "find_connection" in request.POST:
         # Without JavaScript, "Find" submits the whole form: show it again, unchecked.
         form = ExportForm(instance=export, user=request.user, initial=_initial_from(request.POST))
     else:
         form = ExportForm(request.POST or None, instance=export, user=request.user)
-        if request.method == "POST" and form.is_valid():
+        if request.method == "POST" and "preview" in request.POST:
+            preview = _preview(form)
+        elif request.method == "POST" and form.is_valid():
             adding = export.pk is None
             try:
                 saved = services.export_save(
@@ -84,12 +87,26 @@ def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
     context = {
         "form": form,
         "export": export,
+        "preview": preview,
         "connection_query": connection_query,
         "choices": _with_selected(choices, form, selected),
         "choices_total": total,
         "selected": selected,
     }
     return render(request, "exports/form.html", context)
+
+
+def _preview(form: ExportForm) -> dict | None:
+    """The files a run of the form's export would write (nothing saved, nothing sent)."""
+    if not form.is_valid():
+        return None
+    data = form.cleaned_data
+    return runs.preview(
+        name=data["name"],
+        connection=data.get("connection"),
+        segments=data["segments"],
+        fields=list(data["fields"]),
+    )
 
 
 def _selected_connection_id(form: ExportForm) -> str:

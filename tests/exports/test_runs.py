@@ -403,3 +403,33 @@ def test_admins_run_a_selection(admin_client, export, destination):
     assert "Delivery to SendGrid is not available yet." in html
     assert ExportRun.objects.count() == 1
     assert Export.objects.get(pk=export.pk).last_run_id is not None
+
+
+def test_preview_shows_the_files_and_masked_samples_without_saving(admin_client, export):
+    from connections_admin.customers.services import segments_recount
+
+    segments_recount()
+    Customer.objects.filter(customer_id="C00000").update(phone="+44 20 7946 0958")
+    churn = export.segments.get(name="Churn risk")
+    data = {
+        "connection": export.connection.pk,
+        "name": "Brand new export",
+        "segments": [churn.pk],
+        "fields": ["customer_id", "email", "phone"],
+        "schedule": "hourly",
+        "preview": "1",
+    }
+    html = admin_client.post("/exports/new/", data).content.decode()
+    assert not Export.objects.filter(name="Brand new export").exists()
+    assert "brand-new-export_churn-risk_" in html and ".csv.gz" in html
+    assert ">7<" in html  # rows in that segment
+    assert "c•••@•••.com" in html and "c0@example.com" not in html
+    assert "••••••••••58" in html and "7946" not in html
+
+
+def test_the_segment_choices_show_their_member_counts(admin_client, export):
+    from connections_admin.customers.services import segments_recount
+
+    segments_recount()
+    html = admin_client.get("/exports/new/").content.decode()
+    assert "Churn risk (7 customers)" in html and "Gold tier (3 customers)" in html
