@@ -69,6 +69,9 @@ class DependantKind:
     detach_many: Callable[..., int]
     # remove_many(*, objects, user) -> how many were removed
     remove_many: Callable[..., int]
+    # recent(connection, limit) -> what happened lately through the connection (export
+    # runs), for its Edit pane; None: nothing to show.
+    recent: Callable[[Connection, int], list["Recent"]] | None = None
     detach_action: str = "disconnect"  # in the actions' names: "disconnect_exports"
     # Counted by a trigger that the owning app's migration installs (use_counts.py), and
     # shown as a sortable column on the Connections tab.
@@ -94,6 +97,18 @@ class DependantKind:
 
     def count_label(self, count: int) -> str:
         return self.words.counted % {"count": count}
+
+
+@dataclass(frozen=True)
+class Recent:
+    """One line of a connection's recent activity (a run of an export, say)."""
+
+    name: str
+    when: object  # datetime
+    status: str  # a CSS-safe key: succeeded, failed, ...
+    status_label: str
+    detail: str = ""
+    url: str = ""
 
 
 class DependantKinds:

@@ -30,6 +30,7 @@ from .forms import ConnectionForm
 from .models import Connection, Health
 
 CHANGED_EVENT = "connections:changed"
+RECENT = 5  # recent runs (and the like) in a connection's Edit pane
 RATE_LIMITED = gettext_lazy("Too many checks in the last minute: wait a moment, then verify again.")
 
 
@@ -208,6 +209,9 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "connection_type": connection_type,
         "connection": connection,
         "secrets_unreadable": not secrets_readable(connection.secrets_encrypted),
+        "recent": [
+            (kind, kind.recent(connection, RECENT)) for kind in dependants.kinds if kind.recent
+        ],
         **_checks_context(connection),
     }
     return render_page(request, "connections/form.html", context, fragment="pane")

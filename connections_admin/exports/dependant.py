@@ -2,14 +2,16 @@
 
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
-from connections_admin.connections.dependants import DependantKind, KindWords
+from connections_admin.connections.dependants import DependantKind, KindWords, Recent
 from connections_admin.connections.models import Connection
 
 from . import services
-from .models import Export
+from .models import Export, ExportRun
+from .runs import failure_message
 
 
 def exports_of(connection: Connection) -> QuerySet[Export]:
@@ -28,6 +30,26 @@ def exports_of(connection: Connection) -> QuerySet[Export]:
     )
 
 
+def recent_runs(connection: Connection, limit: int) -> list[Recent]:
+    """The last runs that sent to ``connection``, newest first, for its Edit pane."""
+    runs = (
+        ExportRun.objects.filter(connection=connection)
+        .order_by("-queued_at", "-pk")
+        .only("pk", "export_id", "status", "queued_at", "failure", "http_status", "snapshot")
+    )[:limit]
+    return [
+        Recent(
+            name=run.snapshot.get("export_name", ""),
+            when=run.queued_at,
+            status=run.status,
+            status_label=run.get_status_display(),
+            detail=failure_message(run),
+            url=reverse("exports:runs", args=[run.export_id]) if run.export_id else "",
+        )
+        for run in runs
+    ]
+
+
 EXPORTS = DependantKind(
     key="export",
     plural_key="exports",
@@ -36,6 +58,7 @@ EXPORTS = DependantKind(
     detail=lambda export: export.get_schedule_display(),
     detach_many=services.export_disconnect,
     remove_many=services.exports_remove,
+    recent=recent_runs,
     detach_action="disconnect",
     counted=True,
     order=10,

@@ -131,6 +131,15 @@ class ExportRun(models.Model):
     export = models.ForeignKey(
         Export, null=True, on_delete=models.SET_NULL, related_name="runs", db_index=False
     )
+    # Where it sends (the export's connection when it was queued): the connection's Edit
+    # pane lists its recent runs. Kept as a plain reference so the run outlives it.
+    connection = models.ForeignKey(
+        "connections.Connection",
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_index=False,
+    )
     trigger = models.CharField(max_length=16, choices=RunTrigger.choices)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -164,6 +173,7 @@ class ExportRun(models.Model):
             models.Index(fields=["export", "-queued_at", "-id"], name="run_export_idx"),
             models.Index(fields=["status", "lease_until"], name="run_status_idx"),
             models.Index(fields=["queued_at"], name="run_queued_idx"),
+            models.Index(fields=["connection", "-queued_at"], name="run_connection_idx"),
         ]
 
     def __str__(self) -> str:
@@ -181,7 +191,7 @@ class ExportRun(models.Model):
 
     @property
     def duration_text(self) -> str:
-        """"4.2 s", "3 min 5 s" or "2 h 10 min"."""
+        """ "4.2 s", "3 min 5 s" or "2 h 10 min"."""
         seconds = self.duration.total_seconds() if self.duration else 0
         if seconds < 60:
             return gettext("%(seconds).1f s") % {"seconds": seconds}

@@ -99,6 +99,7 @@ def run_request(
     with transaction.atomic():
         run = ExportRun.objects.create(
             export=export,
+            connection=connection,
             trigger=trigger,
             requested_by=user,
             slot=slot,

@@ -433,3 +433,13 @@ def test_the_segment_choices_show_their_member_counts(admin_client, export):
     segments_recount()
     html = admin_client.get("/exports/new/").content.decode()
     assert "Churn risk (7 customers)" in html and "Gold tier (3 customers)" in html
+
+
+def test_the_connection_s_edit_pane_shows_its_recent_runs(admin_client, export, destination):
+    destination.failures = [CheckFailed(Failure.AUTHENTICATION_FAILED)]
+    runs.run_execute(run_id=queue(export).pk)
+    html = admin_client.get(
+        f"/admin/connections/{export.connection.pk}/edit/", headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "Recent activity: Exports" in html
+    assert "Weekly Churn" in html and "Authentication failed." in html
