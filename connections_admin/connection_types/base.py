@@ -15,6 +15,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from .checks import Check
+from .delivery import Delivery
 
 
 class Usage(StrEnum):
@@ -38,8 +39,12 @@ class ConnectionType:
     secret_fields: ClassVar[frozenset[str]] = frozenset()
     microsoft_service: ClassVar[bool] = False
     limits: ClassVar[tuple[str | Promise, ...]] = ()
+    # At most this many files per entity (an export writes one file per segment), or None.
+    max_files: ClassVar[int | None] = None
     # How Verify checks the service (checks.py); None: Verify is not available for the type.
     check: ClassVar["Check | None"] = None
+    # How an export's files reach the service (delivery.py); None: no delivery yet.
+    delivery: ClassVar["Delivery | None"] = None
 
     @classmethod
     def form_fields(cls) -> dict[str, forms.Field]:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from . import fields as f
 from . import validators
 from .azure_check import AzureBlobCheck
+from .azure_delivery import AzureBlobDelivery
 from .base import ConnectionType, Usage
 from .http_checks import (
     Basic,
@@ -23,6 +24,7 @@ from .http_checks import (
     synapse_workspace_listed,
 )
 from .sftp_check import SftpCheck
+from .sftp_delivery import SftpDelivery
 
 EXPORT = frozenset({Usage.EXPORT})
 ENRICHMENT = frozenset({Usage.ENRICHMENT})
@@ -67,7 +69,9 @@ class Sftp(ConnectionType):
     fields["password"].help_text = _("Give a password or an SSH private key.")
     secret_fields = frozenset({"password", "ssh_private_key"})
     limits = (FIVE_FILES,)
+    max_files = 5
     check = SftpCheck()
+    delivery = SftpDelivery()
 
     @classmethod
     def clean(cls, values, secrets_set):
@@ -91,7 +95,9 @@ class SalesforceMarketingCloud(ConnectionType):
     }
     secret_fields = frozenset({"password"})
     limits = (FIVE_FILES,)
+    max_files = 5
     check = SftpCheck()
+    delivery = SftpDelivery()
 
 
 class LiveRamp(ConnectionType):
@@ -103,6 +109,7 @@ class LiveRamp(ConnectionType):
     secret_fields = frozenset({"password"})
     # LiveRamp's file server and its upload folder ("Uploading files to LiveRamp via SFTP").
     check = SftpCheck(fixed_host="files.liveramp.com", fixed_folder="uploads")
+    delivery = SftpDelivery(fixed_host="files.liveramp.com", fixed_folder="uploads")
 
 
 class AzureBlobStorage(ConnectionType):
@@ -120,6 +127,7 @@ class AzureBlobStorage(ConnectionType):
     secret_fields = frozenset({"account_key"})
     microsoft_service = True
     check = AzureBlobCheck()
+    delivery = AzureBlobDelivery()
 
 
 class AzureDataLakeGen2(ConnectionType):
@@ -137,6 +145,7 @@ class AzureDataLakeGen2(ConnectionType):
     secret_fields = frozenset({"account_key"})
     microsoft_service = True
     check = AzureBlobCheck()
+    delivery = AzureBlobDelivery()
 
 
 class AzureSynapse(ConnectionType):

@@ -18,6 +18,20 @@ from .models import CUSTOMER_FIELDS, Export, Schedule, Weekday
 TIMED = {Schedule.DAILY, Schedule.WEEKLY}
 
 
+def _file_limit_error(connection, count: int) -> str:
+    connection_type = connection.connection_type if connection else None
+    limit = getattr(connection_type, "max_files", None)
+    if limit is None or count <= limit:
+        return ""
+    return ngettext(
+        "%(type)s takes at most %(limit)d file per export, one per segment: choose at most "
+        "%(limit)d segment.",
+        "%(type)s takes at most %(limit)d files per export, one per segment: choose at most "
+        "%(limit)d segments.",
+        limit,
+    ) % {"type": connection.type_name, "limit": limit}
+
+
 class SegmentChoiceField(IdModelMultipleChoiceField):
     """Each segment with how many customers it has (computed from its members)."""
 
@@ -107,6 +121,7 @@ class ExportForm(forms.ModelForm):
 
     def clean(self):
         cleaned = super().clean()
+        self._check_file_limit(cleaned)
         schedule = cleaned.get("schedule")
         if schedule in TIMED and cleaned.get("schedule_time") is None:
             self.add_error("schedule_time", _("Give the time to run it at."))
@@ -117,3 +132,8 @@ class ExportForm(forms.ModelForm):
         if schedule != Schedule.WEEKLY:
             cleaned["schedule_weekday"] = None
         return cleaned
+
+    def _check_file_limit(self, cleaned: dict) -> None:
+        error = _file_limit_error(cleaned.get("connection"), len(cleaned.get("segments") or []))
+        if error:
+            self.add_error("segments", error)

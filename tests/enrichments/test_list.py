@@ -40,3 +40,12 @@ def test_query_count_does_not_grow_with_rows(as_role):
     with CaptureQueriesContext(db) as large:
         client.get("/enrichments/")
     assert len(small.captured_queries) == len(large.captured_queries)
+
+
+def test_enriched_customers_stays_empty_until_an_enrichment_has_run(admin_client):
+    from tests.factories import EnrichmentFactory
+
+    EnrichmentFactory(name="Never ran", enriched_customers=12000)
+    html = admin_client.get("/enrichments/").content.decode()
+    row = html[html.index("Never ran") :].split("</tr>")[0]
+    assert "12000" not in row and "Not run yet" in row

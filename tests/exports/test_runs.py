@@ -443,3 +443,19 @@ def test_the_connection_s_edit_pane_shows_its_recent_runs(admin_client, export, 
     ).content.decode()
     assert "Recent activity: Exports" in html
     assert "Weekly Churn" in html and "Authentication failed." in html
+
+
+def test_a_sixth_segment_is_refused_at_save_for_an_sftp_connection(admin_client, export):
+    segments = [SegmentFactory(name=f"Segment {n}") for n in range(6)]
+    data = {
+        "connection": export.connection.pk,
+        "name": "Six files",
+        "segments": [s.pk for s in segments],
+        "fields": ["email"],
+        "schedule": "hourly",
+    }
+    html = admin_client.post("/exports/new/", data).content.decode()
+    assert "SFTP takes at most 5 files per export, one per segment" in html
+    assert not Export.objects.filter(name="Six files").exists()
+    data["segments"] = data["segments"][:5]
+    assert admin_client.post("/exports/new/", data).status_code == 302
