@@ -280,7 +280,10 @@ def run_execute(*, run_id: int) -> ExportRun | None:
     if run is None:
         return None
     snapshot = _snapshot(run)
-    if not snapshot:
+    export = run.export
+    if not snapshot or export is None or export.connection_id != snapshot["connection_id"]:
+        # The export was removed, or left the connection (disconnected, moved) since the
+        # run was queued or last tried: it no longer sends there.
         _finish(run, RunStatus.CANCELLED, failure=CANCELLED_BY_DETACH)
         return run
     try:

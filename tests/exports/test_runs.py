@@ -459,3 +459,15 @@ def test_a_sixth_segment_is_refused_at_save_for_an_sftp_connection(admin_client,
     assert not Export.objects.filter(name="Six files").exists()
     data["segments"] = data["segments"][:5]
     assert admin_client.post("/exports/new/", data).status_code == 302
+
+
+def test_a_run_waiting_to_retry_is_cancelled_when_its_export_is_disconnected(export, destination):
+    from connections_admin.exports.services import export_disconnect
+
+    destination.failures = [CheckFailed(Failure.TIMED_OUT)]
+    run = queue(export)
+    runs.run_execute(run_id=run.pk)  # attempt 1 failed, waits to retry
+    export_disconnect(ids=[export.pk])
+    runs.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == RunStatus.CANCELLED and destination.files == {}
