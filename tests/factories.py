@@ -6,6 +6,8 @@ from django.contrib.auth import get_user_model
 from connections_admin.connection_types.registry import registry
 from connections_admin.connections import services
 from connections_admin.connections.models import Connection
+from connections_admin.customers.models import Customer, Membership
+from connections_admin.customers.services import segments_recount
 from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
 from connections_admin.exports.models import Export, Schedule
 from connections_admin.segments.models import Segment
@@ -61,7 +63,39 @@ class SegmentFactory(factory.django.DjangoModelFactory):
         model = Segment
 
     name = factory.Sequence(lambda n: f"Segment {n}")
-    member_count = 1000
+    # member_count is derived from memberships: MembershipFactory recounts.
+
+
+class CustomerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Customer
+
+    customer_id = factory.Sequence(lambda n: f"C{n:06d}")
+    email = factory.LazyAttribute(lambda o: f"{o.customer_id.lower()}@example.com")
+    first_name = "Ada"
+    last_name = factory.Sequence(lambda n: f"Customer{n}")
+    phone = "+44 20 7946 0000"
+    city = "London"
+    country = "United Kingdom"
+    postal_code = "EC1A 1BB"
+    loyalty_tier = "Gold"
+    lifetime_value = factory.Faker("pydecimal", left_digits=4, right_digits=2, positive=True)
+
+
+class MembershipFactory(factory.django.DjangoModelFactory):
+    """A customer in a segment; the segment's member_count is recounted."""
+
+    class Meta:
+        model = Membership
+
+    segment = factory.SubFactory(SegmentFactory)
+    customer = factory.SubFactory(CustomerFactory)
+
+    @factory.post_generation
+    def recount(obj, create, extracted, **kwargs):
+        if create:
+            segments_recount([obj.segment_id])
+            obj.segment.refresh_from_db(fields=["member_count"])
 
 
 class ExportFactory(factory.django.DjangoModelFactory):

@@ -8,7 +8,10 @@ class Segment(models.Model):
 
     name = models.CharField(_("name"), max_length=100)
     description = models.TextField(_("description"), blank=True)
-    member_count = models.PositiveIntegerField(_("members"), default=0)
+    # Derived: the number of memberships (customers.Membership), set by
+    # customers.services.segments_recount() whenever memberships change. A column, so pages
+    # show it without counting; never typed.
+    member_count = models.PositiveIntegerField(_("members"), default=0, editable=False)
 
     class Meta:
         ordering = ["name"]

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "connections_admin.connection_types",
     "connections_admin.connections",
     "connections_admin.segments",
+    "connections_admin.customers",
     "connections_admin.exports",
     "connections_admin.enrichments",
     "connections_admin.audit",
