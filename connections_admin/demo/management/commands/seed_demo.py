@@ -6,6 +6,7 @@ the Activity page shows an entry for each, as if the users had made them.
 """
 
 import datetime
+import random
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
@@ -18,6 +19,9 @@ from connections_admin.connection_types.registry import registry
 from connections_admin.connections import services as connection_services
 from connections_admin.connections.models import Connection
 from connections_admin.connections.sharing import Audience, Sharing
+from connections_admin.customers.models import FIELDS, Customer, Membership
+from connections_admin.customers.sample import sample_customers
+from connections_admin.customers.services import segments_recount
 from connections_admin.enrichments.models import Enrichment
 from connections_admin.enrichments.services import enrichment_save
 from connections_admin.exports.models import Export, Schedule
@@ -34,12 +38,18 @@ SHARED_WITH_CONTRIBUTORS = {"SFTP: partner drop for weekly lists", "SendGrid: ne
 USERS = [("admin", Role.ADMIN), ("contributor", Role.CONTRIBUTOR), ("viewer", Role.VIEWER)]
 
 SEGMENTS = [
-    ("High-value customers", "Lifetime value in the top 10%.", 18_240),
-    ("Churn risk", "No purchase in the last 90 days.", 42_115),
-    ("New subscribers", "Signed up in the last 30 days.", 7_980),
-    ("Loyalty gold tier", "Members of the gold loyalty tier.", 3_412),
-    ("Lapsed app users", "Installed the app but inactive for 60 days.", 12_604),
+    ("High-value customers", "Lifetime value in the top 10%."),
+    ("Churn risk", "No purchase in the last 90 days."),
+    ("New subscribers", "Signed up in the last 30 days."),
+    ("Loyalty gold tier", "Members of the gold loyalty tier."),
+    ("Lapsed app users", "Installed the app but inactive for 60 days."),
 ]
+
+# Customer profiles (made up, the same on every run) and who is in which segment: the
+# segments' member counts come from these memberships.
+CUSTOMERS = 3_000
+CUSTOMER_ID_PREFIX = "DEMO-"
+CUSTOMERS_SEED = 20250101
 
 # display name, type key, setup values (secrets are demo placeholders, encrypted at rest)
 CONNECTIONS = [
@@ -164,10 +174,11 @@ class Command(BaseCommand):
         admin = users["admin"]
 
         segments = {}
-        for name, description, members in SEGMENTS:
+        for name, description in SEGMENTS:
             segments[name], _ = Segment.objects.get_or_create(
-                name=name, defaults={"description": description, "member_count": members}
+                name=name, defaults={"description": description}
             )
+        customers = self._customers(segments)
 
         connections = {}
         for display_name, type_key, values in CONNECTIONS:
@@ -226,7 +237,42 @@ class Command(BaseCommand):
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready: {len(connections)} connections, {Export.objects.count()} "
-                f"exports, {Enrichment.objects.count()} enrichments, {len(segments)} segments. "
-                "Users: admin, contributor, viewer."
+                f"exports, {Enrichment.objects.count()} enrichments, {len(segments)} segments, "
+                f"{customers:,} customers. Users: admin, contributor, viewer."
             )
         )
+
+    def _customers(self, segments: dict[str, Segment]) -> int:
+        """The demo customers and their memberships; adds only what is missing."""
+        rng = random.Random(CUSTOMERS_SEED)  # noqa: S311 - demo data, not secrets
+        rows = [
+            dict(zip(FIELDS, row, strict=True))
+            for row in sample_customers(rng, CUSTOMERS, prefix=CUSTOMER_ID_PREFIX)
+        ]
+        ids = [row["customer_id"] for row in rows]
+        existing = set(
+            Customer.objects.filter(customer_id__in=ids).values_list("customer_id", flat=True)
+        )
+        Customer.objects.bulk_create(
+            [Customer(**row) for row in rows if row["customer_id"] not in existing],
+            batch_size=500,
+        )
+        pks = dict(Customer.objects.filter(customer_id__in=ids).values_list("customer_id", "pk"))
+
+        values = sorted(float(row["lifetime_value"] or 0) for row in rows)
+        top_tenth = values[len(values) * 9 // 10]
+        share = {"Churn risk": 0.24, "New subscribers": 0.07, "Lapsed app users": 0.12}
+        memberships = []
+        for row in rows:
+            chosen = [name for name, p in share.items() if rng.random() < p]
+            if float(row["lifetime_value"] or 0) >= top_tenth:
+                chosen.append("High-value customers")
+            if row["loyalty_tier"] == "Gold":
+                chosen.append("Loyalty gold tier")
+            memberships += [
+                Membership(segment=segments[name], customer_id=pks[row["customer_id"]])
+                for name in chosen
+            ]
+        Membership.objects.bulk_create(memberships, batch_size=500, ignore_conflicts=True)
+        segments_recount(segment.pk for segment in segments.values())
+        return len(rows)
