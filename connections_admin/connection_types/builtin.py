@@ -196,22 +196,14 @@ class AzureSynapse(ConnectionType):
     )
 
 
-class Dynamics365Marketing(ConnectionType):
-    key = "dynamics365_marketing"
-    name = _("Dynamics 365 Marketing")
-    description = _("Use segments as marketing lists and contacts in Dynamics 365 Marketing.")
-    used_for = EXPORT
-    fields = {
-        "server_address": f.dynamics_server_address(),
-        "server_admin_account": f.dynamics_admin_account(),
-    }
-    microsoft_service = True
-    # Assumed in the console's own organization: the console's app registration
-    # (settings.CONNECTIONS_MICROSOFT_APP: tenant_id, client_id, client_secret) gets a
-    # token for the environment, then calls the Dataverse Web API's WhoAmI function
-    # ("WhoAmI Function", https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami).
-    # Token: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
-    check = HttpCheck(
+# Assumed in the console's own organization: the console's app registration
+# (settings.CONNECTIONS_MICROSOFT_APP: tenant_id, client_id, client_secret) gets a
+# token for the environment, then calls the Dataverse Web API's WhoAmI function
+# ("WhoAmI Function", https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami).
+# Token: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
+def dataverse_whoami() -> HttpCheck:
+    """A check of its own for each Dynamics type (a check knows the type it belongs to)."""
+    return HttpCheck(
         method="GET",
         base_url="{server_address}",
         path="/api/data/v9.2/WhoAmI",
@@ -232,6 +224,19 @@ class Dynamics365Marketing(ConnectionType):
         values_setting="CONNECTIONS_MICROSOFT_APP",
         setting_secrets=frozenset({"client_secret"}),
     )
+
+
+class Dynamics365Marketing(ConnectionType):
+    key = "dynamics365_marketing"
+    name = _("Dynamics 365 Marketing")
+    description = _("Use segments as marketing lists and contacts in Dynamics 365 Marketing.")
+    used_for = EXPORT
+    fields = {
+        "server_address": f.dynamics_server_address(),
+        "server_admin_account": f.dynamics_admin_account(),
+    }
+    microsoft_service = True
+    check = dataverse_whoami()
 
 
 class Dynamics365Sales(ConnectionType):
@@ -245,32 +250,7 @@ class Dynamics365Sales(ConnectionType):
     }
     microsoft_service = True
     limits = (_("At most 100,000 members per segment."),)
-    # Assumed in the console's own organization: the console's app registration
-    # (settings.CONNECTIONS_MICROSOFT_APP: tenant_id, client_id, client_secret) gets a
-    # token for the environment, then calls the Dataverse Web API's WhoAmI function
-    # ("WhoAmI Function", https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami).
-    # Token: https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow
-    check = HttpCheck(
-        method="GET",
-        base_url="{server_address}",
-        path="/api/data/v9.2/WhoAmI",
-        auth=OAuthToken(
-            base_url="https://login.microsoftonline.com",
-            path="/{tenant_id}/oauth2/v2.0/token",
-            form={
-                "grant_type": "client_credentials",
-                "client_id": "{client_id}",
-                "client_secret": "{client_secret}",
-                "scope": "{server_address}/.default",
-            },
-        ),
-        document=Document(
-            "Microsoft Dataverse Web API reference: WhoAmI Function",
-            "https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami",
-        ),
-        values_setting="CONNECTIONS_MICROSOFT_APP",
-        setting_secrets=frozenset({"client_secret"}),
-    )
+    check = dataverse_whoami()
 
 
 class Marketo(ConnectionType):

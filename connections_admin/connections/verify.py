@@ -27,7 +27,7 @@ from connections_admin.accounts.roles import Role
 from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record
 from connections_admin.connection_types.checks import CheckContext
-from connections_admin.outbound.failures import CheckFailed, Failure
+from connections_admin.outbound.failures import CheckFailed, Failure, stored_message
 from connections_admin.outbound.net import Deadline
 
 from .crypto import SecretsUnreadable, decrypt_secrets
@@ -64,13 +64,7 @@ def can_verify(connection: Connection) -> bool:
 
 def failure_message(check: ConnectionCheck) -> str:
     """What a failed check says to a user, in the active language."""
-    if check.failure in _OWN_FAILURES:
-        return str(_OWN_FAILURES[check.failure])
-    try:
-        failure = Failure(check.failure)
-    except ValueError:
-        return str(_OWN_FAILURES[INTERNAL])
-    return str(CheckFailed(failure, status=check.http_status).message)
+    return stored_message(check.failure, check.http_status, _OWN_FAILURES, INTERNAL)
 
 
 def _rate_limited(connection: Connection, user) -> bool:

@@ -31,7 +31,7 @@ from connections_admin.connection_types.delivery import DeliveryContext, is_tran
 from connections_admin.connections.crypto import SecretsUnreadable, decrypt_secrets
 from connections_admin.connections.models import Connection
 from connections_admin.customers.models import Customer
-from connections_admin.outbound.failures import CheckFailed, Failure
+from connections_admin.outbound.failures import CheckFailed, Failure, stored_message
 from connections_admin.outbound.net import Deadline
 
 from .csvfiles import DELIMITERS, csv_chunks, file_name
@@ -51,6 +51,7 @@ INTERNAL = "internal"
 _OWN_FAILURES = {
     SECRETS_UNREADABLE: gettext_lazy("The stored secrets cannot be read with the configured keys."),
     INTERNAL: gettext_lazy("The run could not be completed."),
+    CANCELLED_BY_DETACH: gettext_lazy("The export's connection was detached."),
 }
 
 
@@ -75,14 +76,7 @@ def delivery_unavailable(connection: Connection | None) -> str:
 def failure_message(run: ExportRun) -> str:
     if not run.failure:
         return ""
-    if run.failure in _OWN_FAILURES:
-        return str(_OWN_FAILURES[run.failure])
-    if run.failure == CANCELLED_BY_DETACH:
-        return str(_("The export's connection was detached."))
-    try:
-        return str(CheckFailed(Failure(run.failure), status=run.http_status).message)
-    except ValueError:
-        return str(_OWN_FAILURES[INTERNAL])
+    return stored_message(run.failure, run.http_status, _OWN_FAILURES, INTERNAL)
 
 
 def run_request(

@@ -63,3 +63,14 @@ class CheckFailed(Exception):
 
     def __repr__(self) -> str:
         return f"CheckFailed({self.failure!s}, status={self.status!r})"
+
+
+def stored_message(code: str, status: int | None, own: dict, fallback: str) -> str:
+    """The user's text for a failure kept as its code: one of the caller's ``own`` codes
+    (lazy texts), a ``Failure``, or ``own[fallback]`` for a code nobody knows."""
+    if code in own:
+        return str(own[code])
+    try:
+        return CheckFailed(Failure(code), status=status).message
+    except ValueError:
+        return str(own[fallback])

@@ -15,6 +15,7 @@ checks use (``standin.test``, resolved to 127.0.0.1 through
 from __future__ import annotations
 
 import json
+import socket
 import ssl
 import threading
 from dataclasses import dataclass, field
@@ -74,7 +75,8 @@ class _Server(ThreadingHTTPServer):
 
     def finish_request(self, request, client_address):
         # The TLS handshake in the request's own thread: a client that stalls in it
-        # never holds up the others.
+        # never holds up the others. No Nagle delay on answers, as a real server does.
+        request.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         try:
             request = self.context.wrap_socket(request, server_side=True)
         except (ssl.SSLError, OSError):
