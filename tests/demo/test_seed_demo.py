@@ -114,3 +114,9 @@ def test_the_demo_sftp_server_accepts_the_demo_connection(var_dir):
 
     asyncio.run(upload_through_the_demo_server())
     assert (sftp_server.root_dir() / sftp_server.FOLDER / "hello.txt").read_text() == "hi"
+
+
+def test_the_demo_invents_no_runs_and_no_enrichment_figures():
+    call_command("seed_demo", password="first-password")
+    assert not Export.objects.filter(last_run_at__isnull=False).exists()
+    assert not Enrichment.objects.exclude(enriched_customers=0).exists()

@@ -11,7 +11,6 @@ import random
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils import timezone
 
 from connections_admin.accounts.roles import Role, assign_role
 from connections_admin.connection_types.base import Usage
@@ -201,7 +200,6 @@ class Command(BaseCommand):
             connections[display_name] = connection
 
         # Through the services, like a user's save, so each object has its audit entry.
-        now = timezone.now()
         for index, (name, connection_name, segment_names, fields, schedule) in enumerate(EXPORTS):
             if Export.objects.filter(name__iexact=name).exists():
                 continue
@@ -213,7 +211,6 @@ class Command(BaseCommand):
                 schedule=kind,
                 schedule_time=at,
                 schedule_weekday=weekday,
-                last_run_at=now - datetime.timedelta(hours=6 * (index + 1)),
             )
             export_save(
                 export=export,
@@ -230,7 +227,6 @@ class Command(BaseCommand):
                 type_key=type_key,
                 connection=connection,
                 segment=segments.get(segment_name),
-                enriched_customers=0 if connection is None else 12_000,
             )
             enrichment_save(enrichment=enrichment, user=users["contributor"])
 
