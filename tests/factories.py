@@ -87,6 +87,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Membership
+        skip_postgeneration_save = True
 
     segment = factory.SubFactory(SegmentFactory)
     customer = factory.SubFactory(CustomerFactory)

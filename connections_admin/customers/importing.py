@@ -124,7 +124,8 @@ def check_file(file: TextIO, segments: dict[str, int]) -> list[str]:
     lines = [f"row {row.number}: " + "; ".join(row.errors) for row in reported]
     if bad > len(reported):
         lines.append(f"and {bad - len(reported):,} more")
-    raise ImportFileError(f"{bad:,} bad rows: nothing was imported.", lines)
+    rows = "1 bad row" if bad == 1 else f"{bad:,} bad rows"
+    raise ImportFileError(f"{rows}: nothing was imported.", lines)
 
 
 # --- reading ---------------------------------------------------------------------------
