@@ -14,6 +14,15 @@ class ExportsConfig(AppConfig):
 
         kinds.register(EXPORTS)
         self._register_periodic_jobs()
+        self._connect_system_refresh()
+
+    @staticmethod
+    def _connect_system_refresh() -> None:
+        from connections_admin.customers.signals import system_refreshed
+
+        from .dispatch import on_system_refreshed
+
+        system_refreshed.connect(on_system_refreshed, dispatch_uid="exports_refresh_runs")
 
     @staticmethod
     def _register_periodic_jobs() -> None:
@@ -21,7 +30,7 @@ class ExportsConfig(AppConfig):
 
         from connections_admin.core import schedules
 
-        from . import runs, tasks
+        from . import dispatch, runs, tasks
 
         schedules.register(
             schedules.Periodic(
@@ -37,5 +46,13 @@ class ExportsConfig(AppConfig):
                 task=tasks.prune_runs,
                 every=timedelta(days=1),
                 work=runs.runs_prune,
+            )
+        )
+        schedules.register(
+            schedules.Periodic(
+                name=tasks.DISPATCH,
+                task=tasks.dispatch_exports,
+                every=timedelta(minutes=1),
+                work=dispatch.dispatch_due,
             )
         )

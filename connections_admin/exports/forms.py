@@ -1,6 +1,9 @@
 from django import forms
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.humanize.templatetags.humanize import intcomma
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -76,7 +79,7 @@ class ExportForm(forms.ModelForm):
         label=_("Schedule"), choices=Schedule.choices, widget=forms.RadioSelect
     )
     schedule_time = forms.TimeField(
-        label=_("At (time, UTC)"),
+        label=format_lazy(_("At (time, {zone})"), zone=lazy(lambda: settings.TIME_ZONE, str)()),
         required=False,
         widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
     )

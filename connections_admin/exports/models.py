@@ -95,6 +95,16 @@ class Export(Stamped):
         return self.connection_id is not None
 
     @property
+    def next_run_at(self):
+        """When an active hourly, daily or weekly export runs next (schedule.py), or None.
+        Computed from the row: no query."""
+        if not self.is_active:
+            return None
+        from .schedule import next_slot
+
+        return next_slot(self, timezone.now())
+
+    @property
     def can_deliver(self) -> bool:
         """Its connection's type has a delivery (files to SFTP or Azure, so far)."""
         connection_type = self.connection.connection_type if self.connection else None

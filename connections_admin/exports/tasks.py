@@ -8,6 +8,7 @@ from . import runs
 
 REAP_RUNS = "export_runs_reap"
 PRUNE_RUNS = "export_runs_prune"
+DISPATCH = "exports_dispatch"
 
 
 @task()
@@ -25,3 +26,9 @@ def reap_runs(slot: str) -> None:
 def prune_runs(slot: str) -> None:
     """Every day: the run history keeps 90 days."""
     schedules.run(PRUNE_RUNS, slot)
+
+
+@task()
+def dispatch_exports(slot: str) -> None:
+    """Every minute: queue the runs of the hourly, daily and weekly exports now due."""
+    schedules.run(DISPATCH, slot)
