@@ -8,7 +8,6 @@ import hashlib
 import socket
 import threading
 import time
-import tracemalloc
 from urllib.parse import urlsplit
 
 import pytest
@@ -35,6 +34,7 @@ from tests.connection_types.test_sftp_delivery import (
     failure_of,
     internal_listener,
     numbered_chunks,
+    publish_traced,
     unique,
 )
 
@@ -139,17 +139,8 @@ def test_the_blob_is_invisible_until_it_is_committed(azurite, monkeypatch):
 def test_memory_does_not_grow_with_the_file(azurite):
     name = unique() + ".csv.gz"
     digest = hashlib.sha256()
-    count = 200 * MiB // (64 * 1024)
     with AzureBlobStorage.delivery.open(context(azurite)) as session:
-        tracemalloc.start()
-        try:
-            before = tracemalloc.get_traced_memory()[0]
-            started = time.monotonic()
-            written = session.publish(name, numbered_chunks(count, 64 * 1024, digest))
-            elapsed = time.monotonic() - started
-            peak = tracemalloc.get_traced_memory()[1] - before
-        finally:
-            tracemalloc.stop()
+        written, peak, elapsed = publish_traced(session, name, digest)
     blob = container_of(azurite).get_blob_client(name)
     try:
         assert written == 200 * MiB == blob.get_blob_properties().size

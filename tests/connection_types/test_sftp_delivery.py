@@ -69,6 +69,20 @@ def numbered_chunks(count, size, digest=None, *, pause=0.0, after=None):
             time.sleep(pause)
 
 
+def publish_traced(session, name, digest, size=200 * MiB):
+    """Publish ``size`` bytes in 64 KiB chunks (like CSV through gzip): (bytes written,
+    peak of what Python allocated meanwhile, seconds)."""
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        started = time.monotonic()
+        written = session.publish(name, numbered_chunks(size // (64 * 1024), 64 * 1024, digest))
+        elapsed = time.monotonic() - started
+        return written, tracemalloc.get_traced_memory()[1] - before, elapsed
+    finally:
+        tracemalloc.stop()
+
+
 def sha256_of(path: Path) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as file:
@@ -186,17 +200,8 @@ def test_memory_does_not_grow_with_the_file(sshd_server):
     user = sshd_server.key_user
     name = unique() + ".csv.gz"
     digest = hashlib.sha256()
-    count = 200 * MiB // (64 * 1024)
     with open_session(context(sshd_server, user)) as session:
-        tracemalloc.start()
-        try:
-            before = tracemalloc.get_traced_memory()[0]
-            started = time.monotonic()
-            written = session.publish(name, numbered_chunks(count, 64 * 1024, digest))
-            elapsed = time.monotonic() - started
-            peak = tracemalloc.get_traced_memory()[1] - before
-        finally:
-            tracemalloc.stop()
+        written, peak, elapsed = publish_traced(session, name, digest)
     path = user.upload / name
     try:
         assert written == 200 * MiB == path.stat().st_size
