@@ -27,7 +27,11 @@ from django.utils.translation import gettext_lazy
 
 from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record
-from connections_admin.connection_types.delivery import DeliveryContext, is_transient
+from connections_admin.connection_types.delivery import (
+    AlreadyPublished,
+    DeliveryContext,
+    is_transient,
+)
 from connections_admin.connections.crypto import SecretsUnreadable, decrypt_secrets
 from connections_admin.connections.models import Connection
 from connections_admin.customers.models import Customer
@@ -233,7 +237,10 @@ def _deliver(run: ExportRun, snapshot: dict) -> tuple[int, int, int]:
                 gzipped=gzipped,
                 on_rows=progress,
             )
-            total_bytes += session.publish(name, chunks)
+            try:
+                total_bytes += session.publish(name, chunks)
+            except AlreadyPublished:
+                continue  # another attempt of this run got there first: not sent twice
             files += 1
     return progress.rows, total_bytes, files
 
