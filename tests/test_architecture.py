@@ -24,7 +24,16 @@ PACKAGE = connections_admin.__name__
 PACKAGE_DIR = Path(connections_admin.__file__).resolve().parent
 PROJECT_APPS = sorted(path.name for path in PACKAGE_DIR.iterdir() if (path / "apps.py").is_file())
 # Apps whose models hold data; the catalog of connection types must not depend on them.
-DATA_APPS = ["accounts", "audit", "connections", "demo", "enrichments", "exports", "segments"]
+DATA_APPS = [
+    "accounts",
+    "audit",
+    "connections",
+    "customers",
+    "demo",
+    "enrichments",
+    "exports",
+    "segments",
+]
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,7 @@ def due_runs(moment: datetime) -> list[tuple[int, datetime, str]]:
             "schedule",
             "schedule_time",
             "schedule_weekday",
-            "created_at",
+            "updated_at",
             "connection__type_key",
             "last_scheduled",
         )
@@ -75,7 +75,9 @@ def due_runs(moment: datetime) -> list[tuple[int, datetime, str]]:
     deliverable: dict[str, bool] = {}
     slots: dict[tuple, datetime | None] = {}  # many exports share a schedule
     due = []
-    for pk, name, kind, at, weekday, created, type_key, last in candidates.iterator(2000):
+    # A save (an edit, a connection attached again) starts the schedule afresh: only slots
+    # after it count, so reattaching an export does not run a slot it missed while inactive.
+    for pk, name, kind, at, weekday, saved, type_key, last in candidates.iterator(2000):
         if not _can_deliver(type_key, deliverable):
             continue
         key = (kind, at, weekday)
@@ -83,7 +85,7 @@ def due_runs(moment: datetime) -> list[tuple[int, datetime, str]]:
             fields = {"schedule": kind, "schedule_time": at, "schedule_weekday": weekday}
             slots[key] = schedule.latest_slot_at_or_before(fields, moment)
         slot = slots[key]
-        if slot is None or slot <= created or (last is not None and slot <= last):
+        if slot is None or slot <= saved or (last is not None and slot <= last):
             continue
         due.append((pk, slot, name))
     return due

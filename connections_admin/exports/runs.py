@@ -206,8 +206,10 @@ class _Progress:
             raise _Cancelled
 
 
-def _deliver(run: ExportRun, snapshot: dict) -> tuple[int, int, int]:
-    """(rows, bytes, files) of one attempt; raises CheckFailed or _Cancelled."""
+def _deliver(run: ExportRun, snapshot: dict) -> None:
+    """Send the files of the run that are not at the destination yet; raises CheckFailed or
+    _Cancelled. Each file's rows and bytes are added to the run as soon as it is published,
+    so a run taken over after its worker died counts every file once."""
     connection = Connection.objects.filter(pk=snapshot["connection_id"]).first()
     if connection is None or connection.connection_type is None:
         raise CheckFailed(Failure.NOT_FOUND)
@@ -221,7 +223,6 @@ def _deliver(run: ExportRun, snapshot: dict) -> tuple[int, int, int]:
         known_host_key=connection.host_key,
     )
     progress = _Progress(run, connection.pk)
-    total_bytes = files = 0
     with connection.connection_type.delivery.open(context) as session:
         for segment in snapshot["segments"]:
             name = file_name(
@@ -230,6 +231,7 @@ def _deliver(run: ExportRun, snapshot: dict) -> tuple[int, int, int]:
             if session.exists(name):  # published by an attempt that died after it
                 continue
             session.discard_partials(name)
+            rows_before = progress.rows
             chunks = csv_chunks(
                 _rows(segment["id"], snapshot["fields"]),
                 snapshot["fields"],
@@ -238,11 +240,14 @@ def _deliver(run: ExportRun, snapshot: dict) -> tuple[int, int, int]:
                 on_rows=progress,
             )
             try:
-                total_bytes += session.publish(name, chunks)
+                written = session.publish(name, chunks)
             except AlreadyPublished:
                 continue  # another attempt of this run got there first: not sent twice
-            files += 1
-    return progress.rows, total_bytes, files
+            ExportRun.objects.filter(pk=run.pk).update(
+                rows=F("rows") + (progress.rows - rows_before),
+                bytes=F("bytes") + written,
+                files=F("files") + 1,
+            )
 
 
 def _finish(run: ExportRun, status: str, **values) -> None:
@@ -288,7 +293,7 @@ def run_execute(*, run_id: int) -> ExportRun | None:
         _finish(run, RunStatus.CANCELLED, failure=CANCELLED_BY_DETACH)
         return run
     try:
-        rows, written, files = _deliver(run, snapshot)
+        _deliver(run, snapshot)
     except _Cancelled:
         _finish(run, RunStatus.CANCELLED)
     except CheckFailed as failed:
@@ -302,24 +307,32 @@ def run_execute(*, run_id: int) -> ExportRun | None:
         logger.error("Run %s broke: %s", run.pk, type(error).__name__)
         _finish(run, RunStatus.FAILED, failure=INTERNAL)
     else:
-        _finish(run, RunStatus.SUCCEEDED, rows=rows, bytes=written, files=files, failure="")
+        _finish(run, RunStatus.SUCCEEDED, failure="")
     run.refresh_from_db()
     return run
 
 
+# A queued run no task has picked up for this long lost its task (the process that queued
+# it died between its commit and the enqueue): queue a task for it again. Longer than the
+# longest retry wait, so a run waiting to retry is left alone.
+STRANDED = timedelta(minutes=15)
+
+
 def runs_reap(now=None) -> int:
-    """Re-queue the running runs whose lease ran out (their worker died); returns how many."""
+    """Queue a task again for the running runs whose lease ran out (their worker died) and
+    for queued runs that lost their task; returns how many. A task claims its run only if
+    it is still free, so a run is never run twice at once."""
     from .tasks import run_export
 
     now = now or timezone.now()
-    expired = list(
-        ExportRun.objects.filter(status=RunStatus.RUNNING, lease_until__lt=now).values_list(
-            "pk", flat=True
-        )
+    expired = Q(status=RunStatus.RUNNING, lease_until__lt=now)
+    stranded = Q(status=RunStatus.QUEUED, queued_at__lt=now - STRANDED) & (
+        Q(started_at__isnull=True) | Q(started_at__lt=now - STRANDED)
     )
-    for run_id in expired:
-        run_export.enqueue(run_id)  # the task claims it only if the lease is still out
-    return len(expired)
+    run_ids = list(ExportRun.objects.filter(expired | stranded).values_list("pk", flat=True))
+    for run_id in run_ids:
+        run_export.enqueue(run_id)
+    return len(run_ids)
 
 
 def runs_prune(now=None) -> int:

@@ -36,9 +36,10 @@ def local(zone, *args):
 
 
 def scheduled(created=LONG_AGO, **values):
-    """An export made at ``created`` (long ago: its slots since then are due)."""
+    """An export made (and last saved) at ``created`` (long ago: its slots since then are
+    due)."""
     export = ExportFactory(**values)
-    Export.objects.filter(pk=export.pk).update(created_at=created)
+    Export.objects.filter(pk=export.pk).update(created_at=created, updated_at=created)
     export.refresh_from_db()
     return export
 
@@ -153,7 +154,8 @@ def test_after_downtime_only_the_latest_missed_slot_runs_once():
 
 def test_a_slot_before_the_export_was_made_does_not_run():
     export = ExportFactory(schedule=Schedule.DAILY, schedule_time=time(6, 0))
-    Export.objects.filter(pk=export.pk).update(created_at=utc(2026, 3, 10, 6, 0, 30))
+    made = utc(2026, 3, 10, 6, 0, 30)
+    Export.objects.filter(pk=export.pk).update(created_at=made, updated_at=made)
     dispatch_at(utc(2026, 3, 10, 6, 1))
     assert not ExportRun.objects.exists()
     dispatch_at(utc(2026, 3, 11, 6, 0))
@@ -312,3 +314,23 @@ def test_two_dispatchers_at_once_queue_each_slot_exactly_once():
         task.args_kwargs["args"][0]
         for task in DBTaskResult.objects.filter(task_path__endswith="run_export")
     ) == sorted(first + second)
+
+
+def test_reattaching_an_export_does_not_run_the_slot_it_missed_while_inactive():
+    from connections_admin.exports.services import export_save
+
+    export = scheduled(schedule=Schedule.DAILY, schedule_time=time(6, 0))
+    connection = export.connection
+    export.connection = None
+    export.save()
+    Export.objects.filter(pk=export.pk).update(updated_at=utc(2026, 3, 9, 12))
+    export.refresh_from_db()
+    dispatch_at(utc(2026, 3, 10, 6, 1))  # inactive: nothing
+    assert not ExportRun.objects.exists()
+    export.connection = connection
+    export_save(export=export, segments=[])
+    Export.objects.filter(pk=export.pk).update(updated_at=utc(2026, 3, 10, 9))
+    dispatch_at(utc(2026, 3, 10, 9, 1))  # reattached after the 06:00 slot: not run now
+    assert not ExportRun.objects.exists()
+    dispatch_at(utc(2026, 3, 11, 6, 0))
+    assert slots(export) == [utc(2026, 3, 11, 6)]

@@ -471,3 +471,14 @@ def test_a_run_waiting_to_retry_is_cancelled_when_its_export_is_disconnected(exp
     runs.run_execute(run_id=run.pk)
     run.refresh_from_db()
     assert run.status == RunStatus.CANCELLED and destination.files == {}
+
+
+def test_the_reaper_gives_a_queued_run_that_lost_its_task_a_new_one(export, destination):
+    run = queue(export)
+    DBTaskResult.objects.all().delete()  # the process died between its commit and the enqueue
+    assert runs.runs_reap() == 0  # a fresh queued run is left alone
+    ExportRun.objects.filter(pk=run.pk).update(queued_at=timezone.now() - timedelta(hours=1))
+    assert runs.runs_reap() == 1
+    work()
+    run.refresh_from_db()
+    assert run.status == RunStatus.SUCCEEDED
