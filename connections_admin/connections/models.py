@@ -9,6 +9,14 @@ from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 from connections_admin.connection_types.base import ConnectionType, Usage
 from connections_admin.connection_types.registry import UnknownConnectionType, registry
 
+# What a page that names a connection never loads: its settings and its secrets.
+PRIVATE_COLUMNS = ("settings", "secrets_encrypted", "secret_names")
+
+
+def private_columns(relation: str) -> list[str]:
+    """The private columns of the connection reached through ``relation``, for ``defer()``."""
+    return [f"{relation}__{column}" for column in PRIVATE_COLUMNS]
+
 
 class Health(models.TextChoices):
     """What the last finished check of a connection said (the Status column)."""

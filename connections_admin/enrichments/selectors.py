@@ -2,7 +2,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Lower
 
 from connections_admin.connection_types.registry import registry
-from connections_admin.connections.models import Connection
+from connections_admin.connections.models import Connection, private_columns
 from connections_admin.core.lookups import among
 
 from .models import Enrichment
@@ -12,11 +12,7 @@ def enrichment_list(*, search: str = "") -> QuerySet[Enrichment]:
     """Enrichments with connection, segment and creator; searchable by name, connection, type."""
     queryset = (
         Enrichment.objects.select_related("connection", "segment", "created_by")
-        .defer(
-            "connection__settings",
-            "connection__secrets_encrypted",
-            "connection__secret_names",
-        )
+        .defer(*private_columns("connection"))
         .annotate(
             name_sort=Lower("name"),
             type_sort=registry.name_expression(),

@@ -32,27 +32,10 @@ class ExportsConfig(AppConfig):
 
         from . import dispatch, runs, tasks
 
-        schedules.register(
-            schedules.Periodic(
-                name=tasks.REAP_RUNS,
-                task=tasks.reap_runs,
-                every=timedelta(minutes=1),
-                work=runs.runs_reap,
-            )
-        )
-        schedules.register(
-            schedules.Periodic(
-                name=tasks.PRUNE_RUNS,
-                task=tasks.prune_runs,
-                every=timedelta(days=1),
-                work=runs.runs_prune,
-            )
-        )
-        schedules.register(
-            schedules.Periodic(
-                name=tasks.DISPATCH,
-                task=tasks.dispatch_exports,
-                every=timedelta(minutes=1),
-                work=dispatch.dispatch_due,
-            )
-        )
+        minute, day = timedelta(minutes=1), timedelta(days=1)
+        for name, task, every, work in (
+            (tasks.DISPATCH, tasks.dispatch_exports, minute, dispatch.dispatch_due),
+            (tasks.REAP_RUNS, tasks.reap_runs, minute, runs.runs_reap),
+            (tasks.PRUNE_RUNS, tasks.prune_runs, day, runs.runs_prune),
+        ):
+            schedules.register(schedules.Periodic(name=name, task=task, every=every, work=work))

@@ -7,7 +7,7 @@ from django.db.models.functions import Lower
 from connections_admin.accounts.roles import Role, role_of
 from connections_admin.connection_types.base import Usage
 from connections_admin.connection_types.registry import registry
-from connections_admin.connections.models import Connection
+from connections_admin.connections.models import Connection, private_columns
 from connections_admin.connections.sharing import usable_connections
 from connections_admin.core.lookups import among
 
@@ -43,11 +43,7 @@ def export_list(*, user: AbstractBaseUser | AnonymousUser, search: str = "") -> 
     )
     queryset = (
         Export.objects.select_related("connection", "created_by", "last_run")
-        .defer(
-            "connection__settings",
-            "connection__secrets_encrypted",
-            "connection__secret_names",
-        )
+        .defer(*private_columns("connection"))
         .annotate(
             may_manage=Case(When(pk__isnull=False, then=may_manage), output_field=BooleanField())
         )
