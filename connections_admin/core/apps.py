@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class CoreConfig(AppConfig):
     name = "connections_admin.core"
     label = "core"
+
+    def ready(self) -> None:
+        from . import integer_lookups
+
+        integer_lookups.register()

@@ -10,8 +10,10 @@ MAX_ID_DIGITS = 18
 
 
 def is_id(value) -> bool:
+    """1 to 18 ASCII digits. ``str.isdigit`` alone also takes "²" (which ``int`` refuses)
+    and "１" (which ``int`` reads as 1)."""
     text = str(value)
-    return text.isdigit() and len(text) <= MAX_ID_DIGITS
+    return text.isascii() and text.isdigit() and len(text) <= MAX_ID_DIGITS
 
 
 class IdModelChoiceField(forms.ModelChoiceField):
