@@ -7,7 +7,7 @@ from .roles import Role, role_of
 
 
 @login_required
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def home(request: HttpRequest) -> HttpResponse:
     """Admins land on Admin > Connections, everyone else on Exports."""
     if role_of(request.user) >= Role.ADMIN:

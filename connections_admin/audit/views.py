@@ -11,7 +11,7 @@ from .models import AuditEntry
 
 
 @role_required(Role.ADMIN)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def activity(request: HttpRequest) -> HttpResponse:
     """Every change, newest first; filterable by object, type of change and user."""
     form = ActivityFilterForm(request.GET)

@@ -61,7 +61,7 @@ def _done(request: HttpRequest, message: str) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def connection_list(request: HttpRequest) -> HttpResponse:
     search = SearchForm(request.GET)
     query = search.cleaned_data["q"] if search.is_valid() else ""
@@ -90,7 +90,7 @@ def connection_list(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def discover(request: HttpRequest) -> HttpResponse:
     context = {
         "tab": "discover",
@@ -100,7 +100,7 @@ def discover(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def choose_type(request: HttpRequest) -> HttpResponse:
     context = {"groups": [(usage, registry.for_usage(usage)) for usage in Usage]}
     return render_page(request, "connections/choose_type.html", context, fragment="pane")
@@ -138,7 +138,7 @@ def _connection_type_or_404(type_key: str) -> type[ConnectionType]:
 
 @sensitive_post_parameters()
 @role_required(Role.ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
     connection_type = _connection_type_or_404(type_key)
     form = ConnectionForm(request.POST or None, connection_type=connection_type)
@@ -163,7 +163,7 @@ def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
 
 @sensitive_post_parameters()
 @role_required(Role.ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
     connection = get_object_or_404(Connection, pk=pk)
     connection_type = connection.connection_type
@@ -218,7 +218,7 @@ def connection_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def connection_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         try:
@@ -282,7 +282,7 @@ def _apply_dependant_action(request: HttpRequest, connection: Connection) -> tup
 
 
 @role_required(Role.ADMIN)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
     """What uses a connection, with Disconnect / Deactivate / Remove, one by one or selected."""
     connection = get_object_or_404(Connection, pk=pk)

@@ -32,7 +32,7 @@ SORT_COLUMNS = [
 
 
 @role_required(Role.VIEWER)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def enrichment_list(request: HttpRequest) -> HttpResponse:
     return render_list(
         request,
@@ -67,19 +67,19 @@ def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrichment_new(request: HttpRequest) -> HttpResponse:
     return _edit_form(request, Enrichment())
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrichment_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_form(request, get_object_or_404(Enrichment, pk=pk))
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
     enrichment = get_object_or_404(Enrichment.objects.select_related("connection"), pk=pk)
     if request.method == "POST":
@@ -106,7 +106,7 @@ def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def enrichment_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         name = Enrichment.objects.filter(pk=pk).values_list("name", flat=True).first()

@@ -35,7 +35,7 @@ SORT_COLUMNS = [
 
 
 @role_required(Role.VIEWER)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def export_list(request: HttpRequest) -> HttpResponse:
     return render_list(
         request,
@@ -125,7 +125,7 @@ def _with_selected(choices: list, form: ExportForm, selected: str) -> list:
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_new(request: HttpRequest) -> HttpResponse:
     return _edit_form(request, Export())
 
@@ -138,13 +138,13 @@ def _manageable_export(request: HttpRequest, pk: int) -> Export:
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_form(request, _manageable_export(request, pk))
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET"])
+@require_http_methods(["GET", "HEAD"])
 def connection_options(request: HttpRequest) -> HttpResponse:
     """The connection choices matching a search, for the Add export form's search-as-you-type."""
     query = request.GET.get("connection_q", "")[:100]
@@ -164,7 +164,7 @@ def connection_options(request: HttpRequest) -> HttpResponse:
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
     export = _manageable_export(request, pk)
     if request.method == "POST":
@@ -195,7 +195,7 @@ def export_disconnect(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @role_required(Role.CONTRIBUTOR)
-@require_http_methods(["GET", "POST"])
+@require_http_methods(["GET", "HEAD", "POST"])
 def export_remove(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and not Export.objects.filter(pk=pk).exists():
         messages.info(request, _("That export was already removed."))

@@ -1,6 +1,8 @@
-"""Every URL of the console against every role, GET and POST, from the URL resolver.
+"""Every URL of the console against every role, GET, HEAD and POST, from the URL resolver.
 
-A URL pattern added without a row in EXPECTED fails ``test_every_url_has_a_row``.
+A URL pattern added without a row in EXPECTED fails ``test_every_url_has_a_row``. HEAD
+answers as GET does wherever GET is allowed (RFC 9110), for every role: its expected
+outcome is the GET one.
 """
 
 import re
@@ -11,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver
 
 from connections_admin.accounts.roles import Role
 from connections_admin.connections.sharing import Audience, Sharing, set_sharing
+from connections_admin.exports.models import ExportRun
 from tests.factories import ConnectionFactory, EnrichmentFactory, ExportFactory
 
 # Outcomes: "login" redirect to sign in, "ok" any status below 400 that is not the
@@ -68,6 +71,19 @@ EXPECTED = {
         "GET": row(LOGIN, 403, 403, 403, 405),
         "POST": ADMIN_ONLY,
     },
+    "exports:run": {
+        "GET": row(LOGIN, 403, 405, 405, 405),
+        "POST": SHARED_EXPORT_CHANGE["POST"],
+    },
+    "exports:run_selected": {
+        "GET": row(LOGIN, 403, 403, 403, 405),
+        "POST": ADMIN_ONLY,
+    },
+    "exports:runs": EVERYONE_GET,
+    "exports:run_cancel": {
+        "GET": row(LOGIN, 403, 405, 405, 405),
+        "POST": SHARED_EXPORT_CHANGE["POST"],
+    },
     "enrichments:list": EVERYONE_GET,
     "enrichments:new": CONTRIBUTOR_CHANGE,
     "enrichments:edit": CONTRIBUTOR_CHANGE,
@@ -111,7 +127,8 @@ def concrete(name: str, route: str, objects: dict) -> str:
         "enrichments": objects["enrichment"].pk,
     }
     namespace = name.split(":")[0]
-    path = re.sub(r"<(?:int|id):\w+>", str(ids.get(namespace, 1)), route)
+    path = re.sub(r"<id:run_pk>", str(objects["run"].pk), route)
+    path = re.sub(r"<(?:int|id):\w+>", str(ids.get(namespace, 1)), path)
     path = re.sub(r"<str:type_key>", "sftp", path)
     return "/" + path.lstrip("^").rstrip("$")
 
@@ -128,14 +145,21 @@ def world(db, make_user):
         "admin": make_user(Role.ADMIN, "m-admin"),
     }
     set_sharing(connection, Sharing(Audience.CHOSEN, users=[users["contributor_shared"]]))
-    return {"connection": connection, "export": export, "enrichment": enrichment, "users": users}
+    run = ExportRun.objects.create(export=export, connection=connection, trigger="manual")
+    return {
+        "connection": connection,
+        "export": export,
+        "run": run,
+        "enrichment": enrichment,
+        "users": users,
+    }
 
 
 CASES = [
     (name, role, method)
     for name in sorted(EXPECTED)
     for role in ROLES
-    for method in ("GET", "POST")
+    for method in ("GET", "HEAD", "POST")
 ]
 
 
@@ -146,7 +170,7 @@ def test_permission_matrix(world, name, role, method):
         client.force_login(world["users"][role])
     path = concrete(name, ROUTES[name], world)
     response = client.generic(method, path)
-    expected = EXPECTED[name][method][role]
+    expected = EXPECTED[name]["GET" if method == "HEAD" else method][role]
     location = response.get("Location", "")
     went_to_login = response.status_code == 302 and location.startswith("/accounts/login/")
     if expected == LOGIN:
