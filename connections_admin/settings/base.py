@@ -183,11 +183,13 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Sign-in throttling (django-axes): 5 failed sign-ins lock that username, and
-# separately that address, for 15 minutes; a successful sign-in resets the count.
+# separately that address, for 15 minutes. A successful sign-in clears only that
+# username's failures from that address (accounts/throttling.py): axes' own reset would
+# clear every failure from the address, whoever they were against.
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
 

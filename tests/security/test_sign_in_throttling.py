@@ -1,5 +1,8 @@
 import pytest
+from axes.models import AccessAttempt
 from django.test import Client
+
+from connections_admin.accounts.roles import Role
 
 pytestmark = pytest.mark.django_db
 LOGIN = "/accounts/login/"
@@ -41,3 +44,36 @@ def test_a_successful_sign_in_resets_the_count(admin_user):
     for _ in range(4):
         attempt(client, "alice-admin", "wrong")
     assert attempt(client, "alice-admin", "pw-for-tests-1").status_code == 302
+
+
+def test_another_account_signing_in_from_the_same_address_does_not_clear_the_victims_count(
+    admin_user, make_user
+):
+    """Issue 13, item 19: an attacker with an account of their own signs in between guesses
+    from the same address; only the attacker's own failures are cleared, and the fifth
+    wrong password for the victim still locks the victim."""
+    make_user(Role.VIEWER, "mallory")
+    attacker = Client()
+    address = "203.0.113.66"
+    for _ in range(4):
+        assert attempt(attacker, "alice-admin", "wrong", address=address).status_code == 200
+    assert attempt(attacker, "mallory", "pw-for-tests-1", address=address).status_code == 302
+    attacker.logout()
+    assert attempt(attacker, "alice-admin", "wrong", address=address).status_code == 429
+    # the victim is locked from anywhere, even with the right password
+    assert (
+        attempt(Client(), "alice-admin", "pw-for-tests-1", address="198.51.100.1").status_code
+        == 429
+    )
+
+
+def test_a_success_clears_that_users_failures_from_that_address_only(admin_user, make_user):
+    make_user(Role.VIEWER, "mallory")
+    client = Client()
+    attempt(client, "mallory", "wrong", address="192.0.2.10")
+    attempt(client, "alice-admin", "wrong", address="192.0.2.10")
+    for _ in range(3):
+        attempt(client, "alice-admin", "wrong", address="192.0.2.20")
+    assert attempt(client, "alice-admin", "pw-for-tests-1", address="192.0.2.20").status_code == 302
+    left = sorted(AccessAttempt.objects.values_list("username", "ip_address"))
+    assert left == [("alice-admin", "192.0.2.10"), ("mallory", "192.0.2.10")]
