@@ -233,10 +233,21 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# Every record is written once, by the root logger's handler: Django's own "django"
+# logger would otherwise print it a second time under DEBUG (its console handler) before
+# propagating it here. A 4xx is one line, without a traceback (core/log.py); the
+# development server's request lines ("django.server") keep Django's own handler.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "console": {
+            "()": "connections_admin.core.log.Formatter",
+            "format": "%(levelname)s %(name)s: %(message)s",
+        }
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "console"}},
+    "loggers": {"django": {"handlers": [], "level": "INFO", "propagate": True}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
