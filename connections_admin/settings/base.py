@@ -251,5 +251,9 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
 
+# Error reports (the DEBUG page of make run, mails to admins) hide secrets whatever
+# DEBUG says: Django's own filter does nothing under DEBUG.
+DEFAULT_EXCEPTION_REPORTER_FILTER = "connections_admin.core.debug.SecretsHiddenFilter"
+
 # Bulk actions post one field per selected export; allow large selections.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
