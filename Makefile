@@ -101,9 +101,17 @@ serve: install messages
 	exec $(VENV)/bin/gunicorn connections_admin.wsgi --workers 2 --bind 127.0.0.1:8000 --access-logfile -
 
 # The benchmark of issue 6 (bench/run.py): SQLite and a throwaway PostgreSQL, results in
-# bench/RESULTS.md. BENCH_ARGS="--quick" for a small smoke run.
-bench: install
+# bench/RESULTS.md. BENCH_ARGS="--quick" for a small smoke run. Then its runs section
+# (issue 15, bench/runs.py; alone: make bench-runs), written into the same file.
+bench: install sshd
 	$(PY) bench/run.py $(BENCH_ARGS)
+	$(PY) bench/runs.py $(filter --quick,$(BENCH_ARGS)) $(BENCH_RUNS_ARGS)
+
+# Export runs on a throwaway PostgreSQL: throughput against psql | gzip and sftp, the
+# worker's memory, two dispatchers and four workers, the Exports and Runs pages at scale.
+.PHONY: bench-runs
+bench-runs: install sshd
+	$(PY) bench/runs.py $(BENCH_RUNS_ARGS)
 
 # The Verify benchmark of issue 14 (bench/verify.py): one check per kind against the tests'
 # sshd, Azurite and HTTP stand-in beside a baseline, a Verify end to end through one
