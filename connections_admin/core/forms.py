@@ -1,4 +1,7 @@
+import unicodedata
+
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils.translation import gettext_lazy as _
 
 
@@ -42,11 +45,52 @@ class IdModelMultipleChoiceField(forms.ModelMultipleChoiceField):
         return super()._check_values(value)
 
 
+# Characters that show nothing, or reorder what is shown around them: zero-width spaces
+# and joiners, the byte order mark, soft hyphens, text direction marks, embeddings,
+# overrides and isolates are "format" (Cf); controls (Cc) and the rest of the categories
+# below are never part of a name either. Whitespace (tabs, no-break and other spaces)
+# becomes a plain space instead.
+INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Cs", "Co"})
+# Letters that are blank: Hangul fillers and the blank Braille pattern.
+INVISIBLE_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+INVISIBLE_MESSAGE = _(
+    "Remove the invisible characters (such as zero-width spaces or text direction marks): "
+    "names must look different to be told apart."
+)
+
+
+def normalize_name(value: str) -> str:
+    """``value`` as names are stored and compared: Unicode NFKC (full-width letters and
+    no-break spaces become their plain forms), every run of whitespace one space, no
+    surrounding blanks. Raises ValueError when it holds an invisible character."""
+    name = unicodedata.normalize("NFKC", value)
+    if any(
+        (unicodedata.category(char) in INVISIBLE_CATEGORIES and not char.isspace())
+        or char in INVISIBLE_LETTERS
+        for char in name
+    ):
+        raise ValueError("invisible character")
+    return " ".join(name.split())
+
+
 def clean_unique_name(value: str, *, queryset, field: str, instance, message: str) -> str:
-    """``value`` without surrounding blanks, if no other row of ``queryset`` has it in
+    """``value`` normalized (``normalize_name``), if no other row of ``queryset`` has it in
     ``field`` whatever its case; else a form error with ``message``. ``instance`` is the
-    row being edited (None when adding), which may keep its own name."""
-    name = value.strip()
+    row being edited (None when adding), which may keep its own name.
+
+    Names that would look the same as another are refused or made the same: invisible
+    characters (zero-width, text direction controls) are a form error, no-break and
+    repeated spaces and full-width letters are normalized before the comparison."""
+    try:
+        name = normalize_name(value)
+    except ValueError:
+        raise forms.ValidationError(INVISIBLE_MESSAGE, code="invisible") from None
+    if not name:
+        raise forms.ValidationError(forms.Field.default_error_messages["required"], code="required")
+    max_length = queryset.model._meta.get_field(field).max_length
+    if max_length is not None:
+        MaxLengthValidator(max_length)(name)  # NFKC can lengthen a name
     others = queryset.filter(**{f"{field}__iexact": name})
     if instance is not None and instance.pk is not None:
         others = others.exclude(pk=instance.pk)

@@ -13,13 +13,30 @@ def messages(value) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "value", ["sftp\x00.example.com", "\x00", "127.0.0.1\x00", "\ud800.example"]
+    "value",
+    ["sftp\x00.example.com", "\x00", "127.0.0.1\x00", "\ud800.example", "[::169.254.169.254]"],
 )
 def test_junk_is_a_form_error_not_a_crash(value):
     assert messages(value)
 
 
-@pytest.mark.parametrize("value", ["10.0.0.5", "::1", "64:ff9b::a9fe:a9fe", "::ffff:10.0.0.1"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "10.0.0.5",
+        "::1",
+        "::ffff:10.0.0.1",
+        # IPv6 forms that embed an internal IPv4 address (issue 13, item 23): NAT64,
+        # 6to4 and IPv4-compatible.
+        "64:ff9b::a9fe:a9fe",
+        "64:ff9b::7f00:1",
+        "2002:7f00:1::",
+        "2002:a9fe:a9fe::",
+        "::127.0.0.1",
+        "::169.254.169.254",
+        "64:ff9b:1::a9fe:a9fe",
+    ],
+)
 def test_an_internal_literal_is_not_allowed(settings, value):
     settings.CONNECTIONS_OUTBOUND_ALLOWED_NETWORKS = []
     assert messages(value) == ["The address is not allowed."]
