@@ -17,12 +17,14 @@ import time
 import uuid
 import zlib
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from pathlib import Path
 
 import pytest
 from django.db import connection as db
 from django.utils import timezone
 
+from connections_admin.connection_types import delivery
 from connections_admin.connections.services import connection_remove
 from connections_admin.customers.models import Customer, Membership
 from connections_admin.customers.services import segments_recount
@@ -85,6 +87,7 @@ def azure_connection(server, type_key="azure_blob_storage"):
 
 def make_export(connection, segments, fields=FIELDS):
     export = ExportFactory(name=unique_name(), connection=connection, fields=fields)
+    _MADE.append(slug(export.name))
     export.segments.set(segments)
     return export
 
@@ -186,15 +189,20 @@ def ours(folder: Path, export) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if p.name.lstrip(".").startswith(prefix))
 
 
+_MADE: list[str] = []  # the slugs of the exports made by the running test
+
+
 @pytest.fixture
 def upload(sshd_server):
-    """The upload folder; the files a test leaves there are removed after it."""
+    """The upload folder; the files of this test's exports are removed after it (only
+    those: other sessions may be writing theirs)."""
     folder = sshd_server.password_user.upload
-    before = set(os.listdir(folder))
+    _MADE.clear()
     yield folder
-    for name in set(os.listdir(folder)) - before:
-        if name.lstrip(".").startswith("run-"):
+    for name in os.listdir(folder):
+        if name.lstrip(".").startswith(tuple(f"{prefix}_" for prefix in _MADE)):
             (folder / name).unlink(missing_ok=True)
+    _MADE.clear()
 
 
 def execute(run) -> ExportRun:
@@ -302,8 +310,12 @@ class FolderWatcher(threading.Thread):
 
 
 @pytest.mark.parametrize("compression", ["gzipped", "unzipped"])
-def test_a_reader_polling_the_folder_never_sees_a_partial_file(sftp, upload, compression):
+def test_a_reader_polling_the_folder_never_sees_a_partial_file(
+    sftp, upload, compression, monkeypatch
+):
     gzipped = compression == "gzipped"
+    # Writes of 128 KiB instead of 1 MiB: the gzipped file (about 1 MiB) grows in steps too.
+    monkeypatch.setattr(delivery, "pieces", partial(delivery.pieces, size=128 * 1024))
     big = SegmentFactory(name=f"Everyone {uuid.uuid4().hex[:6]}")
     bulk_members(big, 200_000)
     export = make_export(sftp_connection(sftp, compression=compression), [big])

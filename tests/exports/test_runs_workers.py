@@ -81,14 +81,15 @@ def start_worker(log: Path, *, batch: bool) -> subprocess.Popen:
         )
 
 
-def wait_for(condition, timeout: float, what: str):
+def wait_for(condition, timeout: float, what: str, worker: subprocess.Popen, log: Path):
     deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and worker.poll() is None:
         found = condition()
         if found:
             return found
         time.sleep(0.005)
-    raise AssertionError(f"timed out waiting for {what}")
+    ended = f"worker exited with {worker.returncode}" if worker.poll() is not None else "timeout"
+    raise AssertionError(f"{ended} waiting for {what}:\n{log.read_text()[-3000:]}")
 
 
 def test_a_worker_killed_mid_file_is_taken_over_without_duplicates(sftp, upload, tmp_path):  # noqa: F811
@@ -102,9 +103,13 @@ def test_a_worker_killed_mid_file_is_taken_over_without_duplicates(sftp, upload,
     worker_a = start_worker(log, batch=False)
     try:
         run = wait_for(
-            lambda: ExportRun.objects.filter(pk=run.pk, status=RunStatus.RUNNING).first(),
+            lambda: ExportRun.objects.filter(
+                pk=run.pk, status=RunStatus.RUNNING, snapshot__has_key="stamp"
+            ).first(),
             60,
             "worker A to claim the run",
+            worker_a,
+            log,
         )
         names = [file_name(export, s, run.snapshot["stamp"], True) for s in (first, second)]
 
@@ -114,7 +119,9 @@ def test_a_worker_killed_mid_file_is_taken_over_without_duplicates(sftp, upload,
                     return partial
             return None
 
-        partial = wait_for(mid_second_file, 60, "worker A to be writing the second file")
+        partial = wait_for(
+            mid_second_file, 60, "worker A to be writing the second file", worker_a, log
+        )
         os.kill(worker_a.pid, signal.SIGKILL)
         assert worker_a.wait(10) == -signal.SIGKILL
     finally:
@@ -141,7 +148,7 @@ def test_a_worker_killed_mid_file_is_taken_over_without_duplicates(sftp, upload,
             worker_b.wait()
 
     run.refresh_from_db()
-    assert (run.status, run.failure) == (RunStatus.SUCCEEDED, ""), log.read_text()[-3000:]
+    assert (run.status, run.failure) == (RunStatus.SUCCEEDED, ""), sftp.log.read_text()[-3000:]
     assert run.attempt == 2
     # Exactly one file per segment, no partial left (ours() lists hidden ones too), the
     # first file not sent again.
