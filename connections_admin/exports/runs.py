@@ -198,6 +198,7 @@ class _Progress:
         self.beat = now
         renewed = ExportRun.objects.filter(
             pk=self.run.pk,
+            attempt=self.run.attempt,  # not taken over by another worker meanwhile
             status=RunStatus.RUNNING,
             cancel_requested=False,
             export__connection_id=self.connection_id,
@@ -253,10 +254,12 @@ def _deliver(run: ExportRun, snapshot: dict) -> None:
 def _finish(run: ExportRun, status: str, **values) -> None:
     now = timezone.now()
     with transaction.atomic():
-        ExportRun.objects.filter(pk=run.pk).update(
+        # Only the attempt that still holds the run ends it: a worker that stalled past its
+        # lease while another took the run over must not undo how that one ended.
+        ended = ExportRun.objects.filter(pk=run.pk, attempt=run.attempt).update(
             status=status, finished_at=now, lease_until=None, **values
         )
-        if run.export_id is None:
+        if not ended or run.export_id is None:
             return
         exports = Export.objects.filter(pk=run.export_id)
         if status == RunStatus.SUCCEEDED:
@@ -270,12 +273,14 @@ def _retry_later(run: ExportRun, failed: CheckFailed) -> None:
 
     base = BACKOFF_SECONDS * 4 ** (run.attempt - 1)
     delay = base + random.uniform(0, base)  # noqa: S311 - jitter, not a secret
-    ExportRun.objects.filter(pk=run.pk).update(
+    requeued = ExportRun.objects.filter(pk=run.pk, attempt=run.attempt).update(
         status=RunStatus.QUEUED,
         lease_until=None,
         failure=failed.failure.value,
         http_status=failed.status,
     )
+    if not requeued:  # taken over by another worker meanwhile (see _finish)
+        return
     run_after = timezone.now() + timedelta(seconds=delay)
     transaction.on_commit(lambda: run_export.using(run_after=run_after).enqueue(run.pk))
 

@@ -454,3 +454,37 @@ def test_a_queued_run_of_a_connection_being_removed_is_cancelled_and_writes_noth
     run = execute(run)
     assert (run.status, run.failure) == (RunStatus.CANCELLED, runs.CANCELLED_BY_DETACH)
     assert run.attempt == 1 and ours(upload, export) == []
+
+
+def test_a_worker_that_stalled_past_its_lease_does_not_undo_the_takeover(
+    sftp, upload, after_rows, monkeypatch
+):
+    """Worker A stalls mid-file (a pause longer than the lease: GC, a frozen VM); worker B
+    takes the run over and finishes it; then A wakes up. A must not publish anything again
+    nor change how the run ended."""
+    monkeypatch.setattr(runs, "HEARTBEAT", timedelta(0))  # A renews at its next rows
+    first, second = SegmentFactory(name="First part"), SegmentFactory(name="Second part")
+    bulk_members(first, 5_000)
+    bulk_members(second, 60_000)
+    export = make_export(sftp_connection(sftp), [first, second], fields=["customer_id", "email"])
+    run = runs.run_request(export=export)
+
+    def stall_while_b_takes_over():
+        ExportRun.objects.filter(pk=run.pk).update(
+            lease_until=timezone.now() - timedelta(seconds=1)
+        )
+        taken = runs.run_execute(run_id=run.pk)  # worker B, its own SFTP session
+        assert (taken.status, taken.attempt) == (RunStatus.SUCCEEDED, 2)
+
+    after_rows(5_000 + 30_000, stall_while_b_takes_over)  # A is in the middle of file 2
+    runs.run_execute(run_id=run.pk)  # worker A, attempt 1, then B inside it
+
+    run.refresh_from_db()
+    assert (run.status, run.attempt, run.failure) == (RunStatus.SUCCEEDED, 2, "")
+    names = [file_name(export, s, run.snapshot["stamp"], True) for s in (first, second)]
+    assert ours(upload, export) == sorted(names)
+    assert (run.files, run.rows) == (2, 65_000)
+    assert run.bytes == sum((upload / name).stat().st_size for name in names)
+    for name, segment in zip(names, (first, second), strict=True):
+        rows = parse((upload / name).read_bytes(), gzipped=True, delimiter=",")
+        assert len(rows) - 1 == segment.member_count
