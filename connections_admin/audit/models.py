@@ -23,6 +23,7 @@ class Action(models.TextChoices):
     EXPORT_DISCONNECTED = "export_disconnected", _("Export disconnected")
     EXPORT_REATTACHED = "export_reattached", _("Export reattached")
     EXPORT_REMOVED = "export_removed", _("Export removed")
+    EXPORT_MOVED = "export_moved", _("Export moved")
     EXPORT_RUN_REQUESTED = "export_run_requested", _("Export run started")
     EXPORT_RUN_CANCELLED = "export_run_cancelled", _("Export run cancelled")
     ENRICHMENT_CREATED = "enrichment_created", _("Enrichment created")
@@ -30,6 +31,7 @@ class Action(models.TextChoices):
     ENRICHMENT_DEACTIVATED = "enrichment_deactivated", _("Enrichment deactivated")
     ENRICHMENT_ACTIVATED = "enrichment_activated", _("Enrichment activated")
     ENRICHMENT_REMOVED = "enrichment_removed", _("Enrichment removed")
+    ENRICHMENT_MOVED = "enrichment_moved", _("Enrichment moved")
 
 
 class AuditEntry(models.Model):
