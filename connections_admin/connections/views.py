@@ -252,49 +252,105 @@ def _posted_action(request: HttpRequest) -> tuple[str, list[str]]:
     return action, request.POST.getlist(found[0].key) if found else []
 
 
-def _apply_dependant_action(request: HttpRequest, connection: Connection) -> tuple[str, bool]:
-    """Carry out a posted action on this connection's dependants; returns (message, ok)."""
+def _stale() -> str:
+    return _(
+        "Some of the selected items do not use this connection any more: they were "
+        "changed or removed meanwhile. Nothing was changed; the lists below are "
+        "up to date."
+    )
+
+
+def _move_target(
+    request: HttpRequest, kind: dependants.DependantKind, connection: Connection
+) -> Connection | None:
+    """The posted connection to move to, if it is one this kind's dependants may move to."""
+    raw = request.POST.get("target", "")
+    if not is_id(raw):
+        return None
+    return kind.move_targets(connection).filter(pk=int(raw)).first()
+
+
+def _apply_dependant_action(
+    request: HttpRequest, connection: Connection
+) -> tuple[str, bool] | dependants.Confirmation:
+    """Carry out a posted action on this connection's dependants; returns (message, ok),
+    or the question to ask first (Remove and Move ask; a posted ``confirm=1`` answers)."""
     action, raw_ids = _posted_action(request)
     found = dependants.kinds.for_action(action)
     if found is None:
         return _("Choose what to do: Disconnect, Deactivate or Remove."), False
     kind, verb = found
+    confirmed = request.POST.get("confirm") == "1"
     if verb == "detach_all":
         return dependants.apply_to_all(kind=kind, connection=connection, user=request.user), True
+    target = None
+    if verb in ("move", "move_all"):
+        target = _move_target(request, kind, connection)
+        if target is None:
+            return (
+                _("Choose one of the listed connections to move them to. Nothing was moved."),
+                False,
+            )
+    if verb == "move_all":
+        if not confirmed:
+            return dependants.confirmation(
+                kind=kind, verb=verb, connection=connection, ids=None, target=target
+            ) or (_stale(), False)
+        try:
+            outcome = dependants.apply_to_all(
+                kind=kind, connection=connection, user=request.user, target=target
+            )
+        except dependants.ConnectionGone:
+            return _target_gone(target), False
+        return (outcome, True) if outcome is not None else (_stale(), False)
     if not raw_ids:
         return str(kind.words.select_first), False
     if not all(is_id(raw) for raw in raw_ids):
         return _("The selection was not understood. Nothing was changed."), False
     ids = sorted({int(raw) for raw in raw_ids})
-    outcome = dependants.apply(
-        kind=kind, verb=verb, connection=connection, ids=ids, user=request.user
-    )
-    if outcome is None:
-        return (
-            _(
-                "Some of the selected items do not use this connection any more: they were "
-                "changed or removed meanwhile. Nothing was changed; the lists below are "
-                "up to date."
-            ),
-            False,
+    if verb in ("remove", "move") and not confirmed:
+        return dependants.confirmation(
+            kind=kind, verb=verb, connection=connection, ids=ids, target=target
+        ) or (_stale(), False)
+    try:
+        outcome = dependants.apply(
+            kind=kind, verb=verb, connection=connection, ids=ids, user=request.user, target=target
         )
+    except dependants.ConnectionGone:
+        return _target_gone(target), False
+    if outcome is None:
+        return _stale(), False
     return outcome, True
+
+
+def _target_gone(target: Connection) -> str:
+    return (
+        _("“%s” was removed or changed meanwhile and cannot take them. Nothing was moved.")
+        % target.display_name
+    )
 
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "HEAD", "POST"])
 def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
-    """What uses a connection, with Disconnect / Deactivate / Remove, one by one or selected."""
+    """What uses a connection, with Disconnect / Deactivate / Remove / Move, one by one or
+    selected. Remove and Move ask first, in the same pane (or page)."""
     connection = get_object_or_404(Connection, pk=pk)
-    notice, ok = "", True
+    notice, ok, confirm = "", True, None
     if request.method == "POST":
-        notice, ok = _apply_dependant_action(request, connection)
-        if not wants_fragment(request):
-            (messages.success if ok else messages.error)(request, notice)
-            return redirect("connections:dependants", pk=connection.pk)
+        outcome = _apply_dependant_action(request, connection)
+        if isinstance(outcome, dependants.Confirmation):
+            confirm = outcome  # asked in the pane (or the whole page): nothing changed yet
+        else:
+            notice, ok = outcome
+            if not wants_fragment(request):
+                (messages.success if ok else messages.error)(request, notice)
+                return redirect("connections:dependants", pk=connection.pk)
     sections = [
         dependants.Section(
-            kind, paginate_param(request, kind.listing(connection), f"{kind.plural_key}_page")
+            kind,
+            paginate_param(request, kind.listing(connection), f"{kind.plural_key}_page"),
+            connection,
         )
         for kind in dependants.kinds
     ]
@@ -303,9 +359,10 @@ def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
         "sections": [section for section in sections if section.page.paginator.count],
         "notice": notice,
         "notice_ok": ok,
+        "confirm": confirm,
     }
     response = render_page(request, "connections/dependants.html", context, fragment="pane")
-    if request.method == "POST" and ok:
+    if request.method == "POST" and ok and confirm is None:
         trigger_client_event(response, CHANGED_EVENT)
     return response
 

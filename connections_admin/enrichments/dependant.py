@@ -24,6 +24,11 @@ def customer_data_set(enrichment: Enrichment) -> str:
     return enrichment.segment.name if enrichment.segment else _("All customers")
 
 
+def move_targets(connection: Connection) -> QuerySet[Connection]:
+    """Enrichments move to another connection of the same type (their type is its type)."""
+    return Connection.objects.filter(type_key=connection.type_key).exclude(pk=connection.pk)
+
+
 ENRICHMENTS = DependantKind(
     key="enrichment",
     plural_key="enrichments",
@@ -32,6 +37,8 @@ ENRICHMENTS = DependantKind(
     detail=customer_data_set,
     detach_many=services.enrichment_deactivate,
     remove_many=services.enrichments_remove,
+    move_targets=move_targets,
+    move_many=services.enrichments_move,
     detach_action="deactivate",
     counted=True,
     order=20,
@@ -73,5 +80,40 @@ ENRICHMENTS = DependantKind(
             "%(count)d enrichment was removed.", "%(count)d enrichments were removed.", "count"
         ),
         column=gettext_lazy("Enrichments"),
+        detached_from=ngettext_lazy(
+            "%(count)d enrichment was deactivated: %(names)s. It no longer uses “%(connection)s”.",
+            "%(count)d enrichments were deactivated: %(names)s. They no longer use "
+            "“%(connection)s”.",
+            "count",
+        ),
+        removed_from=ngettext_lazy(
+            "%(count)d enrichment was removed from “%(connection)s”: %(names)s.",
+            "%(count)d enrichments were removed from “%(connection)s”: %(names)s.",
+            "count",
+        ),
+        moved=ngettext_lazy(
+            "%(count)d enrichment was moved from “%(source)s” to “%(target)s”: %(names)s.",
+            "%(count)d enrichments were moved from “%(source)s” to “%(target)s”: %(names)s.",
+            "count",
+        ),
+        confirm_remove=ngettext_lazy(
+            "Remove %(count)d enrichment from “%(connection)s”?",
+            "Remove %(count)d enrichments from “%(connection)s”?",
+            "count",
+        ),
+        remove_warning=ngettext_lazy(
+            "Its settings are deleted. This cannot be undone.",
+            "Their settings are deleted. This cannot be undone.",
+            "count",
+        ),
+        confirm_move=ngettext_lazy(
+            "Move %(count)d enrichment to “%(target)s”?",
+            "Move %(count)d enrichments to “%(target)s”?",
+            "count",
+        ),
+        move_selected=gettext_lazy("Move selected enrichments"),
+        move_all=ngettext_lazy(
+            "Move the %(counter)s enrichment", "Move all %(counter)s enrichments", "counter"
+        ),
     ),
 )

@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from connections_admin.audit.models import Action
@@ -11,8 +11,10 @@ from connections_admin.connections.dependants import (
     SaveAudit,
     dependant_save,
     detach_many,
+    move_many,
     remove_many,
 )
+from connections_admin.connections.models import Connection
 
 from .models import Enrichment, EnrichmentStatus
 
@@ -95,5 +97,24 @@ def enrichments_remove(
         objects=objects,
         user=user,
         action=Action.ENRICHMENT_REMOVED,
+        type_name=registry.name_expression(for_sorting=False),
+    )
+
+
+def enrichments_move(
+    *, ids: list[int], user: AbstractBaseUser | None, source: Connection, target: Connection
+) -> int:
+    """Move these enrichments from ``source`` to ``target``, a connection of their own type;
+    returns how many moved (none of another type: an enrichment's type is its
+    connection's). One audit entry each ("moved from A to B"), in a fixed number of queries.
+    """
+    return move_many(
+        model=Enrichment,
+        ids=ids,
+        where=Q(type_key=target.type_key),
+        user=user,
+        source=source,
+        target=target,
+        action=Action.ENRICHMENT_MOVED,
         type_name=registry.name_expression(for_sorting=False),
     )

@@ -3,11 +3,14 @@
 from django.db.models import QuerySet
 from django.db.models.functions import Lower
 from django.urls import reverse
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
+from connections_admin.connection_types.base import Usage
+from connections_admin.connection_types.registry import registry
 from connections_admin.connections.dependants import DependantKind, KindWords, Recent
 from connections_admin.connections.models import Connection
+from connections_admin.connections.sharing import Audience, sharing_of
 
 from . import services
 from .models import Export, ExportRun
@@ -50,6 +53,36 @@ def recent_runs(connection: Connection, limit: int) -> list[Recent]:
     ]
 
 
+def move_targets(connection: Connection) -> QuerySet[Connection]:
+    """Exports move to any other connection that can take exports, of any type."""
+    return Connection.objects.filter(type_key__in=registry.keys_for_usage(Usage.EXPORT)).exclude(
+        pk=connection.pk
+    )
+
+
+def _shared_with(sharing) -> tuple[set[int], set[int]]:
+    return {user.pk for user in sharing.users}, {group.pk for group in sharing.groups}
+
+
+def sharing_warning(source: Connection, target: Connection) -> str | None:
+    """What moving exports does to the contributors who manage them: they manage the
+    exports on the connections shared with them."""
+    before, after = sharing_of(source), sharing_of(target)
+    if before.audience is Audience.ADMINS or after.audience is Audience.CONTRIBUTORS:
+        return None
+    if after.audience is Audience.ADMINS:
+        return gettext(
+            "Contributors will no longer be able to manage these exports: “%(target)s” is "
+            "not shared with them."
+        ) % {"target": target.display_name}
+    if before.audience is Audience.CHOSEN and _shared_with(before) == _shared_with(after):
+        return None
+    return gettext(
+        "Some contributors may no longer be able to manage these exports: “%(target)s” is "
+        "shared with chosen users or groups only."
+    ) % {"target": target.display_name}
+
+
 EXPORTS = DependantKind(
     key="export",
     plural_key="exports",
@@ -59,6 +92,9 @@ EXPORTS = DependantKind(
     detach_many=services.export_disconnect,
     remove_many=services.exports_remove,
     recent=recent_runs,
+    move_targets=move_targets,
+    move_many=services.exports_move,
+    move_warning=sharing_warning,
     detach_action="disconnect",
     counted=True,
     order=10,
@@ -98,5 +134,41 @@ EXPORTS = DependantKind(
             "%(count)d export was removed.", "%(count)d exports were removed.", "count"
         ),
         column=_("Exports"),
+        detached_from=ngettext_lazy(
+            "%(count)d export was disconnected from “%(connection)s”: %(names)s. "
+            "It keeps its settings.",
+            "%(count)d exports were disconnected from “%(connection)s”: %(names)s. "
+            "They keep their settings.",
+            "count",
+        ),
+        removed_from=ngettext_lazy(
+            "%(count)d export was removed from “%(connection)s”: %(names)s.",
+            "%(count)d exports were removed from “%(connection)s”: %(names)s.",
+            "count",
+        ),
+        moved=ngettext_lazy(
+            "%(count)d export was moved from “%(source)s” to “%(target)s”: %(names)s.",
+            "%(count)d exports were moved from “%(source)s” to “%(target)s”: %(names)s.",
+            "count",
+        ),
+        confirm_remove=ngettext_lazy(
+            "Remove %(count)d export from “%(connection)s”?",
+            "Remove %(count)d exports from “%(connection)s”?",
+            "count",
+        ),
+        remove_warning=ngettext_lazy(
+            "Its settings are deleted and it no longer runs. This cannot be undone.",
+            "Their settings are deleted and they no longer run. This cannot be undone.",
+            "count",
+        ),
+        confirm_move=ngettext_lazy(
+            "Move %(count)d export to “%(target)s”?",
+            "Move %(count)d exports to “%(target)s”?",
+            "count",
+        ),
+        move_selected=_("Move selected exports"),
+        move_all=ngettext_lazy(
+            "Move the %(counter)s export", "Move all %(counter)s exports", "counter"
+        ),
     ),
 )

@@ -11,6 +11,7 @@ from connections_admin.connections.dependants import (
     SaveAudit,
     dependant_save,
     detach_many,
+    move_many,
     remove_many,
 )
 from connections_admin.connections.models import Connection
@@ -96,3 +97,23 @@ def export_remove(*, export_id: int, user: AbstractBaseUser | None = None) -> bo
 def exports_remove(*, objects: QuerySet[Export], user: AbstractBaseUser | None = None) -> int:
     """Remove these exports, with one audit entry each, in a fixed number of queries."""
     return remove_many(objects=objects, user=user, action=Action.EXPORT_REMOVED)
+
+
+def exports_move(
+    *, ids: list[int], user: AbstractBaseUser | None, source: Connection, target: Connection
+) -> int:
+    """Move these exports from ``source`` to ``target``; returns how many moved.
+
+    Only exports on ``source`` move. They keep their settings and schedule; a failure
+    streak was the old connection's, so it ends. One audit entry each ("moved from A to
+    B"), in a fixed number of queries; the target's row is held until commit.
+    """
+    return move_many(
+        model=Export,
+        ids=ids,
+        user=user,
+        source=source,
+        target=target,
+        action=Action.EXPORT_MOVED,
+        failing_since=None,
+    )

@@ -39,7 +39,10 @@
   document.body.addEventListener("htmx:afterSettle", function (event) {
     if (event.target !== pane) return;
     if (!dialog.open) dialog.showModal();
-    var first = pane.querySelector("[aria-invalid=true], .form-errors") || firstControl();
+    // A question asked before removing or moving (an alertdialog step) takes the focus, so
+    // that it is read out whole; else the first error, else the first control.
+    var first = pane.querySelector("[role=alertdialog], [aria-invalid=true], .form-errors") ||
+      firstControl();
     focusOn(first);
     var notice = pane.querySelector("[data-notice]");
     if (notice && notice !== first) {
@@ -54,6 +57,13 @@
       event.preventDefault();
       dialog.close();
     }
+  });
+  // Escape in a question step goes back to the step before it (its Back link), not out.
+  dialog.addEventListener("cancel", function (event) {
+    var back = pane.querySelector("[role=alertdialog] [data-confirm-back]");
+    if (!back) return;
+    event.preventDefault();
+    back.click();
   });
   document.body.addEventListener("pane:close", function () {
     if (dialog.open) dialog.close();

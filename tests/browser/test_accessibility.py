@@ -137,6 +137,11 @@ def test_admin_pages_panes_and_dialogs(signed_in, console_data):
     pane.get_by_role("button", name="Disconnect Busy export 00").click()
     expect(pane.get_by_role("heading", name="26 exports use this connection")).to_be_visible()
     check(page, "guided Remove dialog after a change", within=DIALOG)
+    pane.get_by_role("button", name="Remove Busy export 01").click()
+    expect(pane.get_by_role("alertdialog")).to_be_visible()
+    check(page, "guided Remove dialog, asked before removing", within=DIALOG)
+    page.keyboard.press("Escape")  # back to the list
+    expect(pane.get_by_role("heading", name="26 exports use this connection")).to_be_visible()
     page.keyboard.press("Escape")
     open_row_menu(page, "Lead").get_by_role("menuitem", name="Remove").click()
     pane.get_by_role("link", name="See what's using this connection").click()

@@ -252,6 +252,8 @@ def test_admin_removes_connections_through_the_guided_dialog(signed_in):
     expect(pane.get_by_role("heading", name="1 export uses this connection")).to_be_visible()
     expect(pane.get_by_role("status")).to_contain_text("disconnected")
     pane.get_by_role("button", name="Remove Drop me").click()
+    question = pane.get_by_role("alertdialog", name="Remove 1 export from “Old SFTP”?")
+    question.get_by_role("button", name="Remove", exact=True).click()  # asked first
     expect(pane).to_contain_text("Nothing uses this connection any more")
     pane.get_by_role("button", name="Remove", exact=True).click()
     expect(pane).to_be_hidden()

@@ -268,6 +268,9 @@ def test_admin_clears_a_connection_with_the_keyboard_alone(signed_in):
     expect(pane.locator("input[name=export]:checked")).to_have_count(2)
     tab_to_named(page, "button", "Remove selected exports")
     page.keyboard.press("Enter")
+    expect(pane.get_by_role("alertdialog")).to_be_visible()  # asked first
+    tab_to_named(page, "button", "Remove")
+    page.keyboard.press("Enter")
     expect(pane).to_contain_text("Nothing uses this connection any more")
     tab_to_named(page, "button", "Remove")
     page.keyboard.press("Enter")

@@ -156,6 +156,8 @@ def test_admin_clears_and_removes_connections_then_reattaches(no_js):
     page.get_by_role("button", name="Disconnect selected exports").click()
     expect(page.get_by_role("heading", name="1 export uses this connection")).to_be_visible()
     page.get_by_role("button", name="Remove Drop me").click()
+    question = page.get_by_role("alertdialog", name="Remove 1 export from “Old SFTP”?")
+    question.get_by_role("button", name="Remove", exact=True).click()  # asked first
     expect(page.get_by_text("Nothing uses this connection any more")).to_be_visible()
     page.get_by_role("button", name="Remove", exact=True).click()
     expect(page).to_have_url(re.compile(r"/admin/connections/$"))

@@ -86,17 +86,27 @@ def test_the_whole_flow(admin_client, busy):
         headers=HTMX,
     )
     html = response.content.decode()
-    assert "2 exports were disconnected. They keep their settings." in html
+    assert (
+        "2 exports were disconnected from “Busy drop”: Export A, Export B. "
+        "They keep their settings." in html
+    )
     assert "connections:changed" in json.loads(response["HX-Trigger"])
     assert "1 export uses this connection" in html
 
-    # remove the last one with its own row button
+    # remove the last one with its own row button: asked first, then removed
     html = admin_client.post(
         dependants_url(connection),
         {"row_action": f"remove_exports:{exports[2].pk}"},
         headers=HTMX,
     ).content.decode()
-    assert "1 export was removed." in html
+    assert 'role="alertdialog"' in html and "Remove 1 export from “Busy drop”?" in html
+    assert Export.objects.filter(pk=exports[2].pk).exists()
+    html = admin_client.post(
+        dependants_url(connection),
+        {"action": "remove_exports", "export": [exports[2].pk], "confirm": "1"},
+        headers=HTMX,
+    ).content.decode()
+    assert "1 export was removed from “Busy drop”: Export C." in html
     assert "Nothing uses this connection any more." in html
 
     # the enrichment connection: deactivate one, remove the other
@@ -107,10 +117,11 @@ def test_the_whole_flow(admin_client, busy):
     )
     html = admin_client.post(
         dependants_url(leadspace),
-        {"action": "remove_enrichments", "enrichment": [enrichments[1].pk]},
+        {"action": "remove_enrichments", "enrichment": [enrichments[1].pk], "confirm": "1"},
         headers=HTMX,
     ).content.decode()
-    assert "1 enrichment was removed." in html and "Nothing uses this connection" in html
+    assert "1 enrichment was removed from “Firmographics”: Enrichment Y." in html
+    assert "Nothing uses this connection" in html
 
     # now both connections can go
     for target in (connection, leadspace):
@@ -154,7 +165,7 @@ def test_full_page_actions_redirect_back_with_a_message(admin_client, busy):
         follow=True,
     )
     assert response.redirect_chain == [(dependants_url(connection), 302)]
-    assert "1 export was disconnected." in response.content.decode()
+    assert "1 export was disconnected from “Busy drop”: Export A." in response.content.decode()
 
 
 @pytest.mark.parametrize(
@@ -299,7 +310,8 @@ def test_disconnect_all_handles_thousands_in_one_step(admin_client):
     html = admin_client.post(
         dependants_url(connection), {"action": "disconnect_all_exports"}, headers=HTMX
     ).content.decode()
-    assert "1200 exports were disconnected." in html
+    assert "1200 exports were disconnected from “" in html
+    assert "Bulk 00000, Bulk 00001, Bulk 00002, Bulk 00003, Bulk 00004 and 1195 more." in html
     assert not Export.objects.filter(connection=connection).exists()
     assert Export.objects.count() == 1200
 

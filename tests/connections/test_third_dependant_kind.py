@@ -109,13 +109,20 @@ def test_they_can_be_detached_and_removed_then_the_connection_goes(admin_client,
     html = admin_client.post(
         url, {"row_action": f"unplug_pipelines:{pipes[0].pk}"}, headers=HTMX
     ).content.decode()
-    assert "1 pipeline was unplugged." in html
+    assert "1 pipeline was unplugged. From “Plumbing”: Alpha." in html
     assert Pipeline.objects.get(pk=pipes[0].pk).connection_id is None
 
     html = admin_client.post(
         url, {"action": "remove_pipelines", "pipeline": [pipes[1].pk]}, headers=HTMX
     ).content.decode()
-    assert "1 pipeline was removed." in html
+    assert "Remove 1 pipeline from “Plumbing”?" in html  # asked first, in generic words
+    assert Pipeline.objects.filter(pk=pipes[1].pk).exists()
+    html = admin_client.post(
+        url,
+        {"action": "remove_pipelines", "pipeline": [pipes[1].pk], "confirm": "1"},
+        headers=HTMX,
+    ).content.decode()
+    assert "1 pipeline was removed from “Plumbing”: Beta." in html
     assert not Pipeline.objects.filter(pk=pipes[1].pk).exists()
     assert "Nothing uses this connection any more" in html
 
