@@ -55,7 +55,7 @@ def _initial_from(data: QueryDict) -> dict:
 def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
     """Add (``export.pk`` is None) or edit an export; Preview shows what a run would write."""
     preview = None
-    connection_query = request.POST.get("connection_q", request.GET.get("connection_q", ""))
+    connection_query = request.POST.get("connection_q", request.GET.get("connection_q", ""))[:100]
     if request.method == "POST" and "find_connection" in request.POST:
         # Without JavaScript, "Find" submits the whole form: show it again, unchecked.
         form = ExportForm(instance=export, user=request.user, initial=_initial_from(request.POST))

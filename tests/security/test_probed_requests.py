@@ -116,11 +116,6 @@ def test_a_nul_byte_in_a_hostname_on_the_edit_pane_is_a_form_error(admin_client)
     assert "hostname" in response.context["form"].errors
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="exports/views.py _edit_form passes connection_q uncut to the search (SQLite: "
-    "'LIKE or GLOB pattern too complex'); cut it to 100 characters as connection_options does",
-)
 @pytest.mark.parametrize("method", ["get", "post"])
 @pytest.mark.parametrize("page", ["new", "edit"])
 def test_a_huge_connection_search_on_the_full_export_form_is_not_a_500(admin_client, method, page):
