@@ -135,3 +135,18 @@ def test_without_its_registration_the_kind_is_unknown_to_the_dialog(admin_client
     Pipeline.objects.create(name="Alpha", connection=connection)
     html = admin_client.get(f"/admin/connections/{connection.pk}/remove/dependants/").content
     assert b"pipeline" not in html
+
+
+def test_a_kind_that_declares_no_move_offers_none(admin_client, used):
+    connection, pipes = used
+    other = ConnectionFactory(display_name="Other")
+    url = f"/admin/connections/{connection.pk}/remove/dependants/"
+    html = admin_client.get(url).content.decode()
+    assert 'name="target"' not in html and 'value="move_pipelines"' not in html
+    html = admin_client.post(
+        url,
+        {"action": "move_pipelines", "pipeline": [pipes[0].pk], "target": other.pk, "confirm": 1},
+        headers=HTMX,
+    ).content.decode()
+    assert "Choose what to do" in html
+    assert Pipeline.objects.get(pk=pipes[0].pk).connection_id == connection.pk
