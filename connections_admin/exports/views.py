@@ -223,10 +223,7 @@ def export_remove(request: HttpRequest, pk: int) -> HttpResponse:
 def export_disconnect_selected(request: HttpRequest) -> HttpResponse:
     """Admins: disconnect several exports at once from the Exports page (all or nothing)."""
     raw_ids = request.POST.getlist("export")
-    try:
-        ids = sorted({int(raw) for raw in raw_ids})
-    except ValueError:
-        ids = []
+    ids = sorted({int(raw) for raw in raw_ids}) if all(is_id(raw) for raw in raw_ids) else []
     if not raw_ids:
         messages.error(request, _("Select at least one export to disconnect."))
     elif not ids or Export.objects.filter(pk__in=ids, connection__isnull=False).count() != len(ids):
