@@ -4,11 +4,11 @@ Django's SafeExceptionReporterFilter hides sensitive POST fields and variables o
 DEBUG is off, so under ``make run`` a crash showed the password or client secret an admin
 had just typed. This filter is always active, and beyond what views and functions mark as
 sensitive it hides every posted field, dictionary entry and variable named like a secret:
-the connection types' secret field names, and Django's own pattern (key, secret, token,
-password...).
+the names apps declare with ``hide()`` (the connection types' secret fields), and
+Django's own pattern (key, secret, token, password...).
 """
 
-from functools import cache
+from collections.abc import Iterable
 
 from django.utils.datastructures import MultiValueDict
 from django.views.debug import SafeExceptionReporterFilter
@@ -16,13 +16,17 @@ from django.views.debug import SafeExceptionReporterFilter
 MAX_DEPTH = 6
 
 
-@cache
-def secret_names() -> frozenset[str]:
-    from connections_admin.connection_types.registry import registry
+_secret_names: set[str] = set()
 
-    return frozenset(
-        name for connection_type in registry for name in connection_type.secret_names()
-    )
+
+def hide(names: Iterable[str]) -> None:
+    """Treat these field names as secrets too (the connection-type catalog gives its own
+    from its ready(): core knows no app above it)."""
+    _secret_names.update(names)
+
+
+def secret_names() -> frozenset[str]:
+    return frozenset(_secret_names)
 
 
 class SecretsHiddenFilter(SafeExceptionReporterFilter):

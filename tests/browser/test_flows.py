@@ -305,7 +305,10 @@ def test_contributor_sees_unshared_exports_as_view_only(signed_in):
     page = signed_in(Role.CONTRIBUTOR)
     theirs = row(page, "Admin's export")
     expect(theirs).to_contain_text("View only")
-    expect(theirs.get_by_role("link")).to_have_count(0)
+    # Only the way to its run history, which every role may read: nothing to change it.
+    expect(theirs.get_by_role("link")).to_have_count(1)
+    expect(theirs.get_by_role("link", name="Runs of Admin's export")).to_be_visible()
+    expect(theirs.get_by_role("button")).to_have_count(0)
 
 
 def test_htmx_request_after_the_session_expired_goes_to_sign_in_as_a_whole_page(signed_in):
