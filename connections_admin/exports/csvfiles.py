@@ -9,7 +9,6 @@ import csv
 import io
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from decimal import Decimal
 
 from django.utils.text import slugify
 
@@ -24,14 +23,6 @@ def file_name(export_name: str, segment_name: str, stamp: str, *, gzipped: bool)
     export_slug = slugify(export_name) or "export"
     segment_slug = slugify(segment_name) or "segment"
     return f"{export_slug}_{segment_slug}_{stamp}.csv{'.gz' if gzipped else ''}"
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    return str(value)
 
 
 def csv_chunks(
@@ -63,8 +54,10 @@ def csv_chunks(
             yield piece
 
     writer.writerow(header)
+    # csv.writer writes None as "" and a Decimal in its plain form (the column has two
+    # decimal places, never an exponent): the rows go in as the database gave them.
     for row in rows:
-        writer.writerow([_cell(value) for value in row])
+        writer.writerow(row)
         counted += 1
         if text.tell() >= _FLUSH_TEXT:
             if on_rows is not None:
