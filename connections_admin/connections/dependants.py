@@ -34,7 +34,7 @@ from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record, audit_record_queryset
 from connections_admin.core.lookups import among_values
 
-from .models import Connection
+from .models import Connection, UseCount
 
 
 @dataclass(frozen=True)
@@ -341,6 +341,13 @@ def confirmation(
         warning=" ".join(str(warning) for warning in warnings if warning),
         target=target,
     )
+
+
+def known_counts(connection: Connection) -> dict[DependantKind, int]:
+    """What the count triggers say for each counted kind, in one query (0 for none). For
+    lists only: removal always counts for real."""
+    stored = dict(UseCount.objects.filter(connection=connection).values_list("kind", "n"))
+    return {kind: stored.get(kind.plural_key, 0) for kind in kinds.counted()}
 
 
 def counts(connection: Connection) -> dict[DependantKind, int]:

@@ -346,13 +346,20 @@ def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
             if not wants_fragment(request):
                 (messages.success if ok else messages.error)(request, notice)
                 return redirect("connections:dependants", pk=connection.pk)
+    known = dependants.known_counts(connection)  # one query for the counted kinds
     sections = [
         dependants.Section(
             kind,
-            paginate_param(request, kind.listing(connection), f"{kind.plural_key}_page"),
+            paginate_param(
+                request,
+                kind.listing(connection),
+                f"{kind.plural_key}_page",
+                count=known.get(kind),
+            ),
             connection,
         )
         for kind in dependants.kinds
+        if known.get(kind, 1)  # a counted kind nothing of which uses it: no list to read
     ]
     context = {
         "connection": connection,

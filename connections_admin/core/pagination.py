@@ -53,7 +53,12 @@ def paginate(request: HttpRequest, queryset: QuerySet, per_page: int) -> Page:
 
 
 def paginate_param(
-    request: HttpRequest, queryset: QuerySet, param: str, per_page: int = 25
+    request: HttpRequest, queryset: QuerySet, param: str, per_page: int = 25, count=None
 ) -> Page:
-    """Like :func:`paginate`, for a page number under another name (several lists on a page)."""
-    return KeysFirstPaginator(queryset, per_page).get_page(request.GET.get(param))
+    """Like :func:`paginate`, for a page number under another name (several lists on a
+    page); ``count``, when the caller already knows how many rows there are, saves the
+    COUNT query."""
+    paginator = KeysFirstPaginator(queryset, per_page)
+    if count is not None:
+        paginator.__dict__["count"] = count  # Paginator.count is a cached_property
+    return paginator.get_page(request.GET.get(param))
