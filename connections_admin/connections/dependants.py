@@ -19,6 +19,7 @@ cannot move.
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page
@@ -32,6 +33,7 @@ from django.utils.translation import ngettext
 
 from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record, audit_record_queryset
+from connections_admin.connection_types.registry import registry
 from connections_admin.core.lookups import among_values
 
 from .models import Connection, UseCount
@@ -221,6 +223,9 @@ class DependantKinds:
 kinds = DependantKinds()
 
 
+MOVE_TARGETS_SHOWN = 50
+
+
 @dataclass
 class Section:
     """One kind's table in the Remove dialog: a page of a connection's dependants."""
@@ -228,6 +233,7 @@ class Section:
     kind: DependantKind
     page: Page
     connection: Connection | None = None
+    target_query: str = ""  # narrows the Move list (there may be thousands of connections)
 
     @property
     def rows(self) -> list[tuple[models.Model, str]]:
@@ -246,16 +252,28 @@ class Section:
         """verb -> the action's posted name"""
         return {verb: action for action, verb in self.kind.actions.items()}
 
-    @property
+    @cached_property
     def targets(self) -> list[Connection] | None:
         """The connections these may move to (None: this kind cannot move)."""
         if not self.kind.can_move or self.connection is None:
             return None
-        return list(
-            self.kind.move_targets(self.connection)
-            .only("pk", "display_name", "type_key")
-            .order_by(Lower("display_name"), "pk")
-        )
+        targets = self.kind.move_targets(self.connection).only("pk", "display_name", "type_key")
+        query = self.target_query.strip()
+        if query:
+            targets = targets.filter(
+                Q(display_name__icontains=query) | Q(type_key__in=registry.keys_matching(query))
+            )
+        # One more than shown: "there are more, narrow the list" without a COUNT.
+        return list(targets.order_by(Lower("display_name"), "pk")[: MOVE_TARGETS_SHOWN + 1])
+
+    @property
+    def more_targets(self) -> bool:
+        targets = self.targets
+        return targets is not None and len(targets) > MOVE_TARGETS_SHOWN
+
+    @property
+    def shown_targets(self) -> list[Connection]:
+        return (self.targets or [])[:MOVE_TARGETS_SHOWN]
 
     @property
     def move_selected(self) -> str:

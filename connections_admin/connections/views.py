@@ -357,6 +357,7 @@ def connection_dependants(request: HttpRequest, pk: int) -> HttpResponse:
                 count=known.get(kind),
             ),
             connection,
+            target_query=request.GET.get("target_q", "")[:100],
         )
         for kind in dependants.kinds
         if known.get(kind, 1)  # a counted kind nothing of which uses it: no list to read

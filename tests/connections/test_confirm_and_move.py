@@ -370,3 +370,21 @@ def test_only_admins_move_or_remove(as_role, drop, role):
         response = client.post(url(source), posted)
         assert response.status_code in (302, 403)
     assert Export.objects.filter(connection=source).count() == 3
+
+
+def test_the_move_list_shows_fifty_connections_and_a_search_narrows_it(admin_client):
+    from tests.factories import ConnectionFactory, ExportFactory
+
+    source = ConnectionFactory(display_name="Source drop")
+    ExportFactory(connection=source, name="Mover")
+    for n in range(60):
+        ConnectionFactory(display_name=f"Target {n:02d}")
+    url = f"/admin/connections/{source.pk}/remove/dependants/"
+    html = admin_client.get(url).content.decode()
+    select = html[html.index('name="target"') :].split("</select>")[0]
+    assert select.count("<option") == 50
+    assert "Showing the first 50 connections by name" in html
+    html = admin_client.get(url, {"target_q": "Target 07"}).content.decode()
+    select = html[html.index('name="target"') :].split("</select>")[0]
+    assert select.count("<option") == 1 and "Target 07" in select
+    assert "Showing the first" not in html
