@@ -90,7 +90,7 @@ def test_move_asks_where_and_moves_them(signed_in):
     expect(pane.get_by_role("heading", name="1 export uses this connection")).to_be_visible()
     tab_to(page, "input[type=checkbox][name=export]")
     page.keyboard.press(" ")
-    expect(pane.get_by_label("Move to")).to_have_value(str(target.pk))
+    expect(pane.get_by_label("Move to", exact=True)).to_have_value(str(target.pk))
     tab_to_named(page, "button", "Move selected exports")
     page.keyboard.press("Enter")
     question = pane.get_by_role("alertdialog", name="Move 1 export to “New SFTP”?")
