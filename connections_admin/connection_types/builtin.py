@@ -148,6 +148,21 @@ class AzureDataLakeGen2(ConnectionType):
     delivery = AzureBlobDelivery()
 
 
+def microsoft_token(scope: str) -> OAuthToken:
+    """The console's own app registration (CONNECTIONS_MICROSOFT_APP) asks the Microsoft
+    identity platform for a token for ``scope`` (client credentials flow)."""
+    return OAuthToken(
+        base_url="https://login.microsoftonline.com",
+        path="/{tenant_id}/oauth2/v2.0/token",
+        form={
+            "grant_type": "client_credentials",
+            "client_id": "{client_id}",
+            "client_secret": "{client_secret}",
+            "scope": scope,
+        },
+    )
+
+
 class AzureSynapse(ConnectionType):
     key = "azure_synapse"
     name = _("Azure Synapse Analytics")
@@ -175,16 +190,7 @@ class AzureSynapse(ConnectionType):
         base_url="https://management.azure.com",
         path="/subscriptions/{subscription}/providers/Microsoft.Synapse/workspaces",
         query={"api-version": "2021-06-01"},
-        auth=OAuthToken(
-            base_url="https://login.microsoftonline.com",
-            path="/{tenant_id}/oauth2/v2.0/token",
-            form={
-                "grant_type": "client_credentials",
-                "client_id": "{client_id}",
-                "client_secret": "{client_secret}",
-                "scope": "https://management.azure.com/.default",
-            },
-        ),
+        auth=microsoft_token("https://management.azure.com/.default"),
         document=Document(
             "Azure REST API reference: Synapse Workspaces - List",
             "https://learn.microsoft.com/en-us/rest/api/synapse/workspaces/list",
@@ -207,16 +213,7 @@ def dataverse_whoami() -> HttpCheck:
         method="GET",
         base_url="{server_address}",
         path="/api/data/v9.2/WhoAmI",
-        auth=OAuthToken(
-            base_url="https://login.microsoftonline.com",
-            path="/{tenant_id}/oauth2/v2.0/token",
-            form={
-                "grant_type": "client_credentials",
-                "client_id": "{client_id}",
-                "client_secret": "{client_secret}",
-                "scope": "{server_address}/.default",
-            },
-        ),
+        auth=microsoft_token("{server_address}/.default"),
         document=Document(
             "Microsoft Dataverse Web API reference: WhoAmI Function",
             "https://learn.microsoft.com/en-us/power-apps/developer/data-platform/webapi/reference/whoami",

@@ -7,8 +7,7 @@ so each URL works without JavaScript.
 
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.cache import patch_vary_headers
+from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -389,11 +388,9 @@ def _checks_context(connection: Connection, notice: str = "", ok: bool = True) -
 
 def _render_checks(request: HttpRequest, context: dict) -> HttpResponse:
     """The checks section alone when htmx swaps it (Edit pane, Verify pane), else the pane."""
-    if wants_fragment(request) and request.htmx.target == "checks":
-        response = render(request, "connections/verify.html#checks", context)
-        patch_vary_headers(response, ["HX-Request"])
-        return response
-    return render_page(request, "connections/verify.html", context, fragment="pane")
+    htmx = getattr(request, "htmx", None)
+    fragment = "checks" if htmx and htmx.target == "checks" else "pane"
+    return render_page(request, "connections/verify.html", context, fragment=fragment)
 
 
 @role_required(Role.ADMIN)
