@@ -69,9 +69,9 @@ def test_row_links_open_edit_and_remove_in_the_pane_with_htmx(admin_client):
     html = admin_client.get(LIST, headers=HTMX).content.decode()
     tbody = html[html.index("<tbody") :].split(">")[0]
     # the rows aim them at the pane, without a history entry
-    assert 'hx-target="#pane-body"' in tbody and 'hx-push-url="false"' in tbody
-    assert f'hx-get="/admin/connections/{connection.pk}/edit/"' in html
-    assert f'hx-get="/admin/connections/{connection.pk}/remove/"' in html
+    assert 'data-hx-target="#pane-body"' in tbody and 'data-hx-push-url="false"' in tbody
+    assert f'data-hx-get="/admin/connections/{connection.pk}/edit/"' in html
+    assert f'data-hx-get="/admin/connections/{connection.pk}/remove/"' in html
     pane = admin_client.get(f"/admin/connections/{connection.pk}/edit/", headers=HTMX)
     assert b"<html" not in pane.content and b'id="pane-title"' in pane.content
 
@@ -178,12 +178,12 @@ def test_the_tabs_refresh_themselves_when_a_connection_changed(admin_client):
     the tabs' container GET the address shown (hx-get=""), without a history entry."""
     html = admin_client.get(LIST, {"q": "x", "sort": "-type"}).content.decode()
     container = re.search(r'<div id="admin-connections"[^>]*>', html).group(0)
-    assert 'hx-get=""' in container
-    assert 'hx-trigger="connections:changed from:body"' in container
-    assert 'hx-target="#admin-connections"' in container
+    assert 'data-hx-get=""' in container
+    assert 'data-hx-trigger="connections:changed from:body"' in container
+    assert 'data-hx-target="#admin-connections"' in container
     assert "hx-push-url" not in container  # boosted links push by themselves; the refresh must not
     tablist = html[html.index('role="tablist"') :].split("</div>")[0]
-    assert tablist.count('hx-push-url="true"') == 2  # the tabs (not boosted: they have hx-get)
+    assert tablist.count('data-hx-push-url="true"') == 2  # the tabs (not boosted: they have hx-get)
 
 
 def add_connections(count: int, creator) -> None:

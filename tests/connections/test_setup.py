@@ -43,7 +43,7 @@ def test_add_connection_lists_the_types(admin_client):
 def test_add_connection_control_on_the_list_opens_the_chooser(admin_client):
     html = admin_client.get("/admin/connections/").content.decode()
     assert 'href="/admin/connections/new/"' in html
-    assert 'hx-get="/admin/connections/new/" hx-target="#pane-body"' in html
+    assert 'data-hx-get="/admin/connections/new/" data-hx-target="#pane-body"' in html
 
 
 def test_pane_is_a_fragment_for_htmx_and_a_page_otherwise(admin_client):

@@ -78,7 +78,7 @@ def test_verify_queues_a_check_that_the_worker_runs(
     html = post_verify(admin_client, connection, django_capture_on_commit_callbacks)
     html = html.content.decode()
     assert "Checking the connection…" in html
-    assert 'hx-trigger="load delay:1s"' in html  # the pane polls until the check ends
+    assert 'data-hx-trigger="load delay:1s"' in html  # the pane polls until the check ends
     check = ConnectionCheck.objects.get()
     assert check.status == CheckStatus.QUEUED
     assert scripted.seen == []  # the web process never checks
