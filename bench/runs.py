@@ -279,11 +279,12 @@ def details(results: dict) -> list[str]:
         lines += ["", "Where our run's time goes: the same rows in the benchmark's process "
                   "(no worker, no network), each stage with the previous ones:", ""]
         lines += table(["stage", "s"], [
-            ["read the rows (`_rows`: `values_list(...).iterator(5000)`)", f"{stages['rows']:.2f}"],
-            ["+ CSV (`csv_chunks`, not gzipped)", f"{stages['csv']:.2f}"],
-            ["+ gzip -6 (`csv_chunks`, gzipped)", f"{stages['gzip']:.2f}"],
+            ["the rows as CSV (`copy_chunks`: COPY, one slice of ids after another)",
+             f"{stages['csv']:.2f}"],
+            ["+ gzip -6 in a thread of its own (`gzipped`)", f"{stages['gzip']:.2f}"],
             ["the whole run (median above): + SFTP, claim, snapshot", f"{t['ours']:.2f}"]])
-        lines += ["", "The gzipped stage under cProfile, top functions by own time:", ""]
+        lines += ["", "The gzipped stage under cProfile (the calling thread only: the "
+                  "compressing thread's time is not in it), top functions by own time:", ""]
         lines += table(["function", "calls", "own s", "share"],
                        [[f"`{name}`", f"{calls:,}", f"{own:.2f}", f"{share:.0%}"]
                         for name, calls, own, share in th["profile"]["top"]])

@@ -250,6 +250,7 @@ def test_cancel_a_running_run_stops_it_cleanly(export, destination, monkeypatch)
     monkeypatch.setattr(runs, "HEARTBEAT", timedelta(0))
     monkeypatch.setattr("connections_admin.exports.csvfiles._FLUSH_TEXT", 1)
     monkeypatch.setattr("connections_admin.exports.csvfiles.CHUNK", 1)
+    monkeypatch.setattr("connections_admin.exports.csvfiles.SLICE_IDS", 1)
     run = queue(export)
     destination.after_chunk = lambda: ExportRun.objects.filter(pk=run.pk).update(
         cancel_requested=True

@@ -354,21 +354,21 @@ def test_a_reader_polling_the_folder_never_sees_a_partial_file(
 @pytest.fixture
 def after_rows(monkeypatch):
     """after_rows(n, action): ``action()`` runs once, in the run's thread, when the run has
-    read ``n`` rows of the database (its file is partly sent by then)."""
+    counted ``n`` rows of the database (at its next heartbeat: its file is partly sent by
+    then), whichever way the rows are read."""
 
     def install(count: int, action) -> None:
-        original = runs._rows
-        seen = 0
+        original = runs._Progress.__call__
+        done = False
 
-        def rows(segment_id, fields):
-            nonlocal seen
-            for row in original(segment_id, fields):
-                seen += 1
-                if seen == count:
-                    action()
-                yield row
+        def counted(progress, rows: int) -> None:
+            nonlocal done
+            original(progress, rows)
+            if not done and progress.rows >= count:
+                done = True
+                action()
 
-        monkeypatch.setattr(runs, "_rows", rows)
+        monkeypatch.setattr(runs._Progress, "__call__", counted)
 
     return install
 
