@@ -179,24 +179,48 @@ def check_run(*, check_id: int) -> ConnectionCheck | None:
 
 
 def _record_health(connection: Connection, check: ConnectionCheck) -> None:
-    """Follow the check's outcome; e-mail the admins when the connection starts failing or
-    recovers (one e-mail per change, not one per check)."""
+    _follow(
+        connection,
+        ok=check.status == CheckStatus.PASSED,
+        at=check.finished_at,
+        reason=lambda: failure_message(check),
+        by_delivery=False,
+    )
+
+
+def connection_delivery_outcome(
+    *, connection_id: int, ok: bool, failure: str = "", http_status: int | None = None
+) -> None:
+    """A delivery to the connection ended (an export run, say): a failure marks it Failing
+    as a failed check does, a success shows it works. Whatever delivers reports here; this
+    module knows nothing of what it is."""
+    connection = Connection.objects.filter(pk=connection_id).first()
+    if connection is None or connection.health == (Health.VERIFIED if ok else Health.FAILING):
+        return  # nothing changes (the common case: one read, no lock)
+    _follow(
+        connection,
+        ok=ok,
+        at=timezone.now(),
+        reason=lambda: stored_message(failure, http_status, _OWN_FAILURES, INTERNAL),
+        by_delivery=True,
+    )
+
+
+def _follow(connection: Connection, *, ok: bool, at, reason, by_delivery: bool) -> None:
+    """Follow an outcome; e-mail the admins when the connection starts failing or recovers
+    (one e-mail per change, not one per check or delivery)."""
     was = (
         Connection.objects.select_for_update()
         .values_list("health", flat=True)
         .get(pk=connection.pk)
     )
-    if check.status == CheckStatus.PASSED:
-        Connection.objects.filter(pk=connection.pk).update(
-            health=Health.VERIFIED, health_since=check.finished_at
-        )
+    if ok:
+        Connection.objects.filter(pk=connection.pk).update(health=Health.VERIFIED, health_since=at)
         if was == Health.FAILING:
-            _tell_admins(connection, check, recovered=True)
+            _tell_admins(connection, reason, recovered=True, by_delivery=by_delivery)
     elif was != Health.FAILING:
-        Connection.objects.filter(pk=connection.pk).update(
-            health=Health.FAILING, health_since=check.finished_at
-        )
-        _tell_admins(connection, check, recovered=False)
+        Connection.objects.filter(pk=connection.pk).update(health=Health.FAILING, health_since=at)
+        _tell_admins(connection, reason, recovered=False, by_delivery=by_delivery)
 
 
 def _admin_addresses() -> list[str]:
@@ -206,7 +230,7 @@ def _admin_addresses() -> list[str]:
     return sorted({user.email for user in users.exclude(email="") if user.email})
 
 
-def _tell_admins(connection: Connection, check: ConnectionCheck, *, recovered: bool) -> None:
+def _tell_admins(connection: Connection, reason, *, recovered: bool, by_delivery: bool) -> None:
     recipients = _admin_addresses()
     if not recipients:
         return
@@ -214,13 +238,17 @@ def _tell_admins(connection: Connection, check: ConnectionCheck, *, recovered: b
         name = connection.display_name
         if recovered:
             subject = _("Connection “%s” works again") % name
-            body = _("The last check of “%s” passed.") % name
+            if by_delivery:
+                body = _("A delivery to “%s” succeeded.") % name
+            else:
+                body = _("The last check of “%s” passed.") % name
         else:
             subject = _("Connection “%s” is failing") % name
-            body = _("The last check of “%(name)s” failed: %(reason)s") % {
-                "name": name,
-                "reason": failure_message(check),
-            }
+            if by_delivery:
+                text = _("A delivery to “%(name)s” failed: %(reason)s")
+            else:
+                text = _("The last check of “%(name)s” failed: %(reason)s")
+            body = text % {"name": name, "reason": reason()}
     transaction.on_commit(lambda: send_mail(subject, body, None, recipients, fail_silently=True))
 
 

@@ -35,6 +35,7 @@ from connections_admin.connection_types.delivery import (
 )
 from connections_admin.connections.crypto import SecretsUnreadable, decrypt_secrets
 from connections_admin.connections.models import Connection
+from connections_admin.connections.verify import connection_delivery_outcome
 from connections_admin.customers.models import Customer
 from connections_admin.outbound.failures import CheckFailed, Failure, stored_message
 from connections_admin.outbound.net import Deadline
@@ -262,7 +263,8 @@ def _deliver(run: ExportRun, snapshot: dict) -> None:
             )
 
 
-def _finish(run: ExportRun, status: str, **values) -> None:
+def _finish(run: ExportRun, status: str, **values) -> bool:
+    """End the run (if this attempt still holds it: returns whether it did)."""
     now = timezone.now()
     with transaction.atomic():
         # Only the attempt that still holds the run ends it: a worker that stalled past its
@@ -271,12 +273,29 @@ def _finish(run: ExportRun, status: str, **values) -> None:
             status=status, finished_at=now, lease_until=None, **values
         )
         if not ended or run.export_id is None:
-            return
+            return bool(ended)
         exports = Export.objects.filter(pk=run.export_id)
         if status == RunStatus.SUCCEEDED:
             exports.update(failing_since=None)
         elif status == RunStatus.FAILED and run.trigger != RunTrigger.MANUAL:
             exports.filter(failing_since__isnull=True).update(failing_since=now)
+    return True
+
+
+def _delivered(run: ExportRun, snapshot: dict, status: str, **values) -> None:
+    """End a run that reached its destination, or failed to, and tell the connection's
+    health: a destination that refuses the run shows as Failing on the Connections tab,
+    one that takes it as working. A run that broke on our side says nothing about it."""
+    if not _finish(run, status, **values):
+        return
+    failure = values.get("failure", "")
+    if status == RunStatus.SUCCEEDED or failure != INTERNAL:
+        connection_delivery_outcome(
+            connection_id=snapshot["connection_id"],
+            ok=status == RunStatus.SUCCEEDED,
+            failure=failure,
+            http_status=values.get("http_status"),
+        )
 
 
 def _retry_later(run: ExportRun, failed: CheckFailed) -> None:
@@ -316,14 +335,15 @@ def run_execute(*, run_id: int) -> ExportRun | None:
         if is_transient(failed) and run.attempt < ATTEMPTS:
             _retry_later(run, failed)
         else:
-            _finish(run, RunStatus.FAILED, failure=failed.failure.value, http_status=failed.status)
+            failure, status = failed.failure.value, failed.status
+            _delivered(run, snapshot, RunStatus.FAILED, failure=failure, http_status=status)
     except SecretsUnreadable:
-        _finish(run, RunStatus.FAILED, failure=SECRETS_UNREADABLE)
+        _delivered(run, snapshot, RunStatus.FAILED, failure=SECRETS_UNREADABLE)
     except Exception as error:  # noqa: BLE001 - a broken run is a failed run, not a lost one
         logger.error("Run %s broke: %s", run.pk, type(error).__name__)
         _finish(run, RunStatus.FAILED, failure=INTERNAL)
     else:
-        _finish(run, RunStatus.SUCCEEDED, failure="")
+        _delivered(run, snapshot, RunStatus.SUCCEEDED, failure="")
     run.refresh_from_db()
     return run
 

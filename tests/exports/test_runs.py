@@ -16,6 +16,7 @@ from django_tasks_db.models import DBTaskResult
 from connections_admin.accounts.roles import Role
 from connections_admin.audit.models import Action, AuditEntry
 from connections_admin.connection_types.builtin import Sftp
+from connections_admin.connections.models import Health
 from connections_admin.customers.models import Customer, Membership
 from connections_admin.exports import runs
 from connections_admin.exports.models import Export, ExportRun, RunStatus
@@ -234,6 +235,52 @@ def test_a_scheduled_failure_marks_the_export_failing_until_a_success(export, de
     runs.run_execute(run_id=queue(export).pk)
     export.refresh_from_db()
     assert export.failing_since is None
+
+
+def test_a_refused_delivery_shows_on_the_connections_tab_until_one_succeeds(
+    export, destination, admin_client, admin_user, django_capture_on_commit_callbacks, mailoutbox
+):
+    admin_user.email = "admin@example.com"
+    admin_user.save()
+
+    def status_cell():
+        html = admin_client.get("/admin/connections/").content.decode()
+        row = html[html.index(export.connection.display_name) :]
+        return row[: row.index("</tr>")]
+
+    assert "Failing" not in status_cell()
+    for _attempt in range(2):  # two refused runs: Failing once, one e-mail
+        destination.failures = [CheckFailed(Failure.AUTHENTICATION_FAILED)]
+        with django_capture_on_commit_callbacks(execute=True):
+            runs.run_execute(run_id=queue(export).pk)
+    assert "Failing" in status_cell()
+    assert [m.subject for m in mailoutbox] == [
+        f"Connection “{export.connection.display_name}” is failing"
+    ]
+    assert "A delivery to" in mailoutbox[0].body
+    assert str(CheckFailed(Failure.AUTHENTICATION_FAILED).message) in mailoutbox[0].body
+
+    with django_capture_on_commit_callbacks(execute=True):
+        runs.run_execute(run_id=queue(export).pk)
+    export.connection.refresh_from_db()
+    assert export.connection.health == Health.VERIFIED
+    assert "Failing" not in status_cell() and "Verified" in status_cell()
+    assert mailoutbox[-1].subject == f"Connection “{export.connection.display_name}” works again"
+
+
+def test_a_run_that_broke_on_our_side_says_nothing_about_the_connection(
+    export, destination, monkeypatch
+):
+    def broken(*args, **kwargs):
+        raise RuntimeError("a bug of ours")
+
+    monkeypatch.setattr(runs, "_file_chunks", broken)
+    run = queue(export)
+    runs.run_execute(run_id=run.pk)
+    run.refresh_from_db()
+    export.connection.refresh_from_db()
+    assert (run.status, run.failure) == (RunStatus.FAILED, runs.INTERNAL)
+    assert export.connection.health == Health.UNVERIFIED
 
 
 def test_cancel_a_queued_run(export, destination, admin_client):
