@@ -129,16 +129,6 @@ def run_cancel(*, run: ExportRun, user) -> bool:
     return True
 
 
-def runs_cancel_queued(*, export_ids: list[int], reason: str = CANCELLED_BY_DETACH) -> int:
-    """Cancel the queued runs of these exports (their connection is going); running ones
-    are asked to stop."""
-    runs = ExportRun.objects.filter(export_id__in=export_ids)
-    runs.filter(status=RunStatus.RUNNING).update(cancel_requested=True)
-    return runs.filter(status=RunStatus.QUEUED).update(
-        status=RunStatus.CANCELLED, finished_at=timezone.now(), failure=reason
-    )
-
-
 def _claim(run_id: int) -> ExportRun | None:
     """Take the run: queued, or running with its lease run out. None if someone has it."""
     now = timezone.now()

@@ -569,8 +569,12 @@ def test_contributors_and_admins_see_action_links(as_role, role):
     assert ">Activate<" not in active_row
     inactive_row = row_of(html, "Old geocoding")
     assert f'href="/enrichments/{inactive.pk}/edit/" data-hx-boost="false">Edit<' in inactive_row
-    assert f'href="/enrichments/{inactive.pk}/edit/" data-hx-boost="false">Activate<' in inactive_row
-    assert f'href="/enrichments/{inactive.pk}/remove/" data-hx-boost="false">Remove<' in inactive_row
+    assert (
+        f'href="/enrichments/{inactive.pk}/edit/" data-hx-boost="false">Activate<' in inactive_row
+    )
+    assert (
+        f'href="/enrichments/{inactive.pk}/remove/" data-hx-boost="false">Remove<' in inactive_row
+    )
     assert "Deactivate" not in inactive_row
 
 
