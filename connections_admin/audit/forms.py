@@ -16,3 +16,10 @@ class ActivityFilterForm(forms.Form):
     object_id = forms.IntegerField(
         required=False, min_value=1, max_value=2**62, widget=forms.HiddenInput
     )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("object_id") and not cleaned.get("kind"):
+            # An id means nothing without its kind (export 7 is not connection 7).
+            self.add_error("object_id", _("This history link is not valid."))
+        return cleaned

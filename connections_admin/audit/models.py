@@ -2,6 +2,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from .changes import describe_all
+
 
 class ObjectKind(models.TextChoices):
     CONNECTION = "connection", _("Connection")
@@ -38,8 +40,9 @@ class AuditEntry(models.Model):
     """One change: who, when, to what, and what changed.
 
     The object's name and type are copied, so an entry outlives its object.
-    ``changes`` holds human-readable descriptions of what changed, never a secret
-    value ("password changed").
+    ``changes`` holds records of what changed (``changes.py``: data, said in the
+    reader's language when shown), never a secret value; entries written before the
+    records hold sentences in their writer's language, shown as they are.
     """
 
     at = models.DateTimeField(_("when"), db_index=True)
@@ -60,3 +63,7 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_action_display()}: {self.object_name}"
+
+    def described_changes(self) -> list[str]:
+        """What changed, as sentences in the active language."""
+        return describe_all(self.changes)

@@ -1,15 +1,29 @@
 """Recording the audit trail. Every service that changes something calls these."""
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import connection as db
-from django.db.models import F, Model, QuerySet, Value
+from django.db.models import F, JSONField, Model, QuerySet, Value
 from django.db.models.expressions import Expression
-from django.db.models.functions import JSONArray
 from django.utils import timezone
 
+from .changes import MAX_VALUE, capped
 from .models import Action, AuditEntry, ObjectKind
+
+Change = Mapping | str
+
+
+def _bounded(change: Change) -> dict | str:
+    """A change as it is stored: a record with its text values capped (see ``changes``);
+    a plain string (what older callers pass) capped too."""
+    if isinstance(change, Mapping):
+        return {
+            str(key): value if isinstance(value, int | None) else capped(value)
+            for key, value in change.items()
+        }
+    text = str(change)
+    return text if len(text) <= 3 * MAX_VALUE else text[: 3 * MAX_VALUE - 1] + "…"
 
 
 def _actor_name(actor: AbstractBaseUser | None) -> str:
@@ -26,9 +40,12 @@ def audit_record(
     actor: AbstractBaseUser | None,
     action: Action,
     obj: Model,
-    changes: Iterable[str] = (),
+    changes: Iterable[Change] = (),
 ) -> AuditEntry:
-    """One entry about ``obj``: its kind, id and name, and its type's name where it has one."""
+    """One entry about ``obj``: its kind, id and name, and its type's name where it has one.
+
+    ``changes`` are records of what changed (``changes.record`` and its helpers), said in
+    the reader's language when shown."""
     return AuditEntry.objects.create(
         at=timezone.now(),
         actor=actor,
@@ -38,7 +55,7 @@ def audit_record(
         object_id=obj.pk,
         object_name=str(obj)[:200],
         object_type=str(getattr(obj, "type_name", ""))[:100],
-        changes=[str(change) for change in changes],
+        changes=[_bounded(change) for change in changes],
     )
 
 
@@ -48,19 +65,21 @@ def audit_record_queryset(
     action: Action,
     rows: QuerySet,
     type_name: Expression | None = None,
-    changes: Sequence[str] | Expression | None = None,
+    changes: Sequence[Change] | Expression | None = None,
 ) -> int:
     """One entry per row of ``rows``, written by one INSERT ... SELECT.
 
     ``rows`` is any queryset of the objects; each entry takes the object's ``pk``
     and ``name``, and ``type_name`` (an SQL expression, default empty). ``changes``
-    (default none) is the same list of strings for every entry, or an SQL expression
-    giving each row its own JSON array (the name of its connection, say). For bulk
+    (default none) is the same list of change records for every entry, or an SQL
+    expression giving each row its own JSON array (a record naming its connection, say:
+    keep its text within the columns' bounds). For bulk
     actions (disconnecting 1,000 exports) the number of queries does not grow with
     the number of rows.
     """
     if changes is not None and not isinstance(changes, Expression):
-        changes = JSONArray(*(Value(str(change)) for change in changes)) if changes else None
+        stored = [_bounded(change) for change in changes]
+        changes = Value(stored, output_field=JSONField()) if stored else None
     selected = rows.order_by().annotate(
         audit_id=F("pk"),
         audit_name=F("name"),

@@ -12,7 +12,9 @@ class ConnectionsConfig(AppConfig):
 
         from connections_admin.core import schedules
 
-        from . import tasks, verify
+        from . import audit_changes, tasks, verify
+
+        audit_changes.register()
 
         every = timedelta(minutes=5)
         schedules.register(

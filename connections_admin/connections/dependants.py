@@ -24,13 +24,14 @@ from functools import cached_property
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.paginator import Page
 from django.db import models, transaction
-from django.db.models import Case, F, JSONField, Q, QuerySet, When
+from django.db.models import Case, F, JSONField, Q, QuerySet, Value, When
 from django.db.models.expressions import Expression
-from django.db.models.functions import JSONArray, Lower
+from django.db.models.functions import JSONArray, JSONObject, Lower
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from connections_admin.audit import changes as audit_changes
 from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record, audit_record_queryset
 from connections_admin.connection_types.registry import registry
@@ -503,7 +504,7 @@ def dependant_save(
     obj: models.Model,
     user: AbstractBaseUser | None,
     audit: SaveAudit,
-    describe_changes: Callable[[models.Model], list[str]],
+    describe_changes: Callable[[models.Model], list[dict]],
     after_save: Callable[[], None] | None = None,
 ) -> models.Model:
     """Create or update ``obj`` (a dependant with its fields set) and audit what changed.
@@ -525,17 +526,25 @@ def dependant_save(
         obj.save()
         if after_save is not None:
             after_save()
+        # Each entry names the connection it was on (the one it is on now, or for a
+        # detach, the one it left).
+        now_on = _on(obj)
         if adding:
-            audit_record(actor=user, action=audit.created, obj=obj)
+            audit_record(actor=user, action=audit.created, obj=obj, changes=now_on)
             return obj
         if before.connection_id is None and obj.connection_id is not None:
-            name = obj.connection.display_name
-            audit_record(actor=user, action=audit.attached, obj=obj, changes=[name])
+            audit_record(actor=user, action=audit.attached, obj=obj, changes=now_on)
         elif before.connection_id is not None and obj.connection_id is None and audit.detached:
-            audit_record(actor=user, action=audit.detached, obj=obj)
+            audit_record(actor=user, action=audit.detached, obj=obj, changes=_on(before))
         if changes:
-            audit_record(actor=user, action=audit.edited, obj=obj, changes=changes)
+            audit_record(actor=user, action=audit.edited, obj=obj, changes=[*changes, *now_on])
     return obj
+
+
+def _on(obj: models.Model) -> list[dict]:
+    """The audit record of the connection ``obj`` is on (none without one)."""
+    connection = obj.connection if obj.connection_id is not None else None
+    return [audit_changes.on_connection(connection.display_name)] if connection else []
 
 
 def detach_many(
@@ -565,10 +574,16 @@ def detach_many(
 
 
 def _its_connection() -> Expression:
-    """Each audited row's changes: the display name of the connection it is on (none if
-    it has none)."""
+    """Each audited row's changes, in SQL: the record naming the connection it is on (as
+    ``audit.changes.on_connection`` writes it; none if it has none)."""
+    on_connection = JSONObject(
+        **{
+            audit_changes.CHANGE: Value("on_connection"),
+            "connection": F("connection__display_name"),
+        }
+    )
     return Case(
-        When(connection__isnull=False, then=JSONArray(F("connection__display_name"))),
+        When(connection__isnull=False, then=JSONArray(on_connection)),
         default=JSONArray(),
         output_field=JSONField(),
     )
@@ -596,10 +611,7 @@ def move_many(
     rows = model._default_manager.filter(among_values("pk", ids), connection_id=source.pk)
     if where is not None:
         rows = rows.filter(where)
-    change = _("Moved from “%(source)s” to “%(target)s”") % {
-        "source": source.display_name,
-        "target": target.display_name,
-    }
+    change = audit_changes.moved(source.display_name, target.display_name)
     with transaction.atomic(savepoint=False):
         connection_lock_for_use(target.pk)
         audit_record_queryset(

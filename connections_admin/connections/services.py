@@ -9,10 +9,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.debug import sensitive_variables
 
+from connections_admin.audit import changes as audit_changes
 from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record
 from connections_admin.connection_types.base import ConnectionType
 
+from . import audit_changes as connection_changes
 from . import dependants
 from .crypto import decrypt_secrets, encrypt_secrets
 from .models import Connection
@@ -78,7 +80,7 @@ def connection_create(
             details = []
             if sharing is not None:
                 set_sharing(connection, sharing)
-                details.append(_("Who can use it: %s") % sharing.audience.label)
+                details.append(connection_changes.sharing(sharing.audience))
             audit_record(
                 actor=user, action=Action.CONNECTION_CREATED, obj=connection, changes=details
             )
@@ -94,19 +96,26 @@ def _describe_changes(
     display_name: str,
     settings: dict,
     new_secrets: dict,
-) -> list[str]:
-    """What an edit changes, by field label; secrets only by name ("Password changed")."""
+) -> list[dict]:
+    """What an edit changes, as audit records: each field with its old and new value,
+    secrets only by name ("Password changed") and e-mail addresses without values."""
     changes = []
     if before.display_name != display_name:
-        changes.append(_("Display name changed"))
-    for name, field in connection_type.fields.items():
-        changed = (
-            name in new_secrets
-            if name in connection_type.secret_fields
-            else before.settings.get(name) != settings.get(name)
+        changes.append(
+            audit_changes.field_changed(
+                "display_name", old=before.display_name, new=display_name, values=True
+            )
         )
-        if changed:
-            changes.append(_("%s changed") % field.label)
+    for name in connection_type.fields:
+        if name in connection_type.secret_fields:
+            if name in new_secrets:
+                changes.append(connection_changes.secret_changed(connection_type, name))
+        elif before.settings.get(name) != settings.get(name):
+            changes.append(
+                connection_changes.setting_changed(
+                    connection_type, name, before.settings.get(name), settings.get(name)
+                )
+            )
     return changes
 
 
@@ -158,12 +167,11 @@ def connection_update(
                         actor=user, action=Action.CONNECTION_EDITED, obj=connection, changes=changes
                     )
                 if sharing is not None and set_sharing(connection, sharing):
-                    described = _("Who can use it: %s") % sharing.audience.label
                     audit_record(
                         actor=user,
                         action=Action.CONNECTION_SHARING_CHANGED,
                         obj=connection,
-                        changes=[described],
+                        changes=[connection_changes.sharing(sharing.audience)],
                     )
     except IntegrityError as error:
         raise DisplayNameTaken(display_name) from error

@@ -30,6 +30,7 @@ from connections_admin.connection_types.checks import CheckContext
 from connections_admin.outbound.failures import CheckFailed, Failure, stored_message
 from connections_admin.outbound.net import Deadline
 
+from . import audit_changes
 from .crypto import SecretsUnreadable, decrypt_secrets
 from .models import ACTIVE_CHECK, CheckStatus, Connection, ConnectionCheck, Health
 
@@ -64,7 +65,12 @@ def can_verify(connection: Connection) -> bool:
 
 def failure_message(check: ConnectionCheck) -> str:
     """What a failed check says to a user, in the active language."""
-    return stored_message(check.failure, check.http_status, _OWN_FAILURES, INTERNAL)
+    return failure_text(check.failure, check.http_status)
+
+
+def failure_text(failure: str, http_status: int | None) -> str:
+    """What a failure kept as its code (and HTTP status) says, in the active language."""
+    return stored_message(failure, http_status, _OWN_FAILURES, INTERNAL)
 
 
 def _rate_limited(connection: Connection, user) -> bool:
@@ -172,8 +178,7 @@ def check_run(*, check_id: int) -> ConnectionCheck | None:
         _record_health(connection, check)
         if not check.scheduled and check.requested_by_id is not None:
             action = Action.CONNECTION_VERIFY_FAILED if failure else Action.CONNECTION_VERIFIED
-            with translation.override(settings.LANGUAGE_CODE):
-                changes = [failure_message(check)] if failure else []
+            changes = [audit_changes.check_failed(failure, http_status)] if failure else []
             audit_record(actor=check.requested_by, action=action, obj=connection, changes=changes)
     return check
 
@@ -262,7 +267,12 @@ def connection_accept_host_key(*, connection: Connection, user) -> str:
     with transaction.atomic():
         Connection.objects.filter(pk=connection.pk).update(host_key=key)
         connection.host_key = key
-        audit_record(actor=user, action=Action.HOST_KEY_ACCEPTED, obj=connection, changes=[key])
+        audit_record(
+            actor=user,
+            action=Action.HOST_KEY_ACCEPTED,
+            obj=connection,
+            changes=[audit_changes.host_key(key)],
+        )
     return key
 
 

@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError
 from django.db.models import Q, QuerySet
-from django.utils.translation import gettext as _
 
+from connections_admin.audit.changes import field_changed
 from connections_admin.audit.models import Action
 from connections_admin.connection_types.registry import registry
 from connections_admin.connections.dependants import (
@@ -23,14 +23,22 @@ class EnrichmentNameTaken(Exception):
     pass
 
 
-def _describe_changes(before: Enrichment, enrichment: Enrichment) -> list[str]:
+def _describe_changes(before: Enrichment, enrichment: Enrichment) -> list[dict]:
+    """What an edit changes, as audit records (names with their old and new value)."""
     changes = []
     if before.name != enrichment.name:
-        changes.append(_("Name changed"))
+        changes.append(field_changed("name", old=before.name, new=enrichment.name, values=True))
     if before.segment_id != enrichment.segment_id:
-        changes.append(_("Customer data set changed"))
+        changes.append(field_changed("segment"))
     if before.connection_id and enrichment.connection_id not in (None, before.connection_id):
-        changes.append(_("Connection changed"))
+        changes.append(
+            field_changed(
+                "connection",
+                old=before.connection.display_name,
+                new=enrichment.connection.display_name,
+                values=True,
+            )
+        )
     return changes
 
 

@@ -26,6 +26,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from connections_admin.audit.changes import on_connection
 from connections_admin.audit.models import Action
 from connections_admin.audit.services import audit_record
 from connections_admin.connection_types.delivery import (
@@ -108,7 +109,12 @@ def run_request(
         )
         Export.objects.filter(pk=export.pk).update(last_run=run, last_run_at=run.queued_at)
         if trigger == RunTrigger.MANUAL:
-            audit_record(actor=user, action=Action.EXPORT_RUN_REQUESTED, obj=export)
+            audit_record(
+                actor=user,
+                action=Action.EXPORT_RUN_REQUESTED,
+                obj=export,
+                changes=[on_connection(connection.display_name)],
+            )
         transaction.on_commit(lambda: run_export.enqueue(run.pk))
     return run
 
@@ -125,7 +131,14 @@ def run_cancel(*, run: ExportRun, user) -> bool:
         if not running:
             return False
         if run.export_id is not None:
-            audit_record(actor=user, action=Action.EXPORT_RUN_CANCELLED, obj=run.export)
+            # The connection the run sends to (it outlives the export's next change).
+            sends_to = run.connection.display_name if run.connection_id else ""
+            audit_record(
+                actor=user,
+                action=Action.EXPORT_RUN_CANCELLED,
+                obj=run.export,
+                changes=[on_connection(sends_to)] if sends_to else [],
+            )
     return True
 
 

@@ -3,8 +3,8 @@
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError
 from django.db.models import QuerySet
-from django.utils.translation import gettext as _
 
+from connections_admin.audit.changes import field_changed
 from connections_admin.audit.models import Action
 from connections_admin.connections.dependants import (
     ConnectionGone,
@@ -23,22 +23,27 @@ class ExportNameTaken(Exception):
     pass
 
 
-def _describe_changes(before: Export, export: Export, segment_ids: set[int]) -> list[str]:
+def _describe_changes(before: Export, export: Export, segment_ids: set[int]) -> list[dict]:
+    """What an edit changes, as audit records (names with their old and new value)."""
     changes = []
     if before.name != export.name:
-        changes.append(_("Name changed"))
+        changes.append(field_changed("name", old=before.name, new=export.name, values=True))
     if before.connection_id and export.connection_id != before.connection_id:
-        changes.append(_("Connection changed"))
+        # To another connection, or to none (a detach is reported as this change).
+        new = export.connection.display_name if export.connection_id else ""
+        changes.append(
+            field_changed("connection", old=before.connection.display_name, new=new, values=True)
+        )
     if set(before.segments.values_list("pk", flat=True)) != segment_ids:
-        changes.append(_("Segments changed"))
+        changes.append(field_changed("segments"))
     if before.fields != export.fields:
-        changes.append(_("Fields changed"))
+        changes.append(field_changed("fields"))
     if (before.schedule, before.schedule_time, before.schedule_weekday) != (
         export.schedule,
         export.schedule_time,
         export.schedule_weekday,
     ):
-        changes.append(_("Schedule changed"))
+        changes.append(field_changed("schedule"))
     return changes
 
 

@@ -4,6 +4,7 @@ import pytest
 from django.db.models import F
 from django.db.models.functions import JSONArray
 
+from connections_admin.audit.changes import MAX_VALUE, moved
 from connections_admin.audit.models import Action, AuditEntry
 from connections_admin.audit.services import audit_record_queryset
 from connections_admin.exports.models import Export
@@ -21,16 +22,29 @@ def test_without_changes_the_entries_have_none(admin_user):
 def test_the_same_changes_for_every_row(admin_user):
     ExportFactory(name="Alpha")
     ExportFactory(name="Beta")
+    records = [moved("A", 'with "quotes"'), {"change": "check_failed", "status": 401}]
     written = audit_record_queryset(
         actor=admin_user,
         action=Action.EXPORT_MOVED,
         rows=Export.objects.all(),
-        changes=["Moved from “A” to “B”", 'with "quotes"'],
+        changes=[*records, "a plain sentence"],
     )
     assert written == 2
     assert [entry.changes for entry in AuditEntry.objects.filter(action=Action.EXPORT_MOVED)] == [
-        ["Moved from “A” to “B”", 'with "quotes"']
+        [*records, "a plain sentence"]
     ] * 2
+
+
+def test_constant_changes_are_capped(admin_user):
+    ExportFactory(name="Alpha")
+    audit_record_queryset(
+        actor=admin_user,
+        action=Action.EXPORT_MOVED,
+        rows=Export.objects.all(),
+        changes=[moved("A" * 500, "B")],
+    )
+    (change,) = AuditEntry.objects.get(action=Action.EXPORT_MOVED).changes
+    assert len(change["source"]) == MAX_VALUE
 
 
 def test_each_row_its_own_changes(admin_user):

@@ -60,7 +60,10 @@ def test_connection_lifecycle(admin_client, admin_user):
     )
     (edited,) = new_entries(start)
     assert edited.action == "connection_edited"
-    assert edited.changes == ["Hostname changed", "Password changed"]
+    assert edited.described_changes() == [
+        "Hostname changed from “sftp.example.com” to “sftp2.example.com”",
+        "Password changed",
+    ]
 
     start = last_pk()
     connection.refresh_from_db()
@@ -70,7 +73,7 @@ def test_connection_lifecycle(admin_client, admin_user):
     )
     (shared,) = new_entries(start)
     assert shared.action == "connection_sharing_changed"
-    assert shared.changes == ["Who can use it: Administrators and contributors"]
+    assert shared.described_changes() == ["Who can use it: Administrators and contributors"]
 
     start = last_pk()
     admin_client.post(
@@ -90,7 +93,7 @@ def test_connection_lifecycle(admin_client, admin_user):
 
 
 def test_export_lifecycle(admin_client):
-    connection = ConnectionFactory()
+    connection = ConnectionFactory(display_name="Weekly drop")
     segment = SegmentFactory()
     data = {
         "connection": connection.pk,
@@ -101,27 +104,34 @@ def test_export_lifecycle(admin_client):
     }
     start = last_pk()
     admin_client.post("/exports/new/", data)
-    assert [e.action for e in new_entries(start)] == ["export_created"]
+    (created,) = new_entries(start)
+    assert created.action == "export_created"
+    assert created.described_changes() == ["On “Weekly drop”"]
     export = Export.objects.get()
 
     start = last_pk()
     admin_client.post(f"/exports/{export.pk}/edit/", {**data, "fields": ["email", "phone"]})
     (edited,) = new_entries(start)
-    assert edited.action == "export_edited" and edited.changes == ["Fields changed"]
+    assert edited.action == "export_edited"
+    assert edited.described_changes() == ["Fields changed", "On “Weekly drop”"]
 
     start = last_pk()
     admin_client.post(f"/exports/{export.pk}/disconnect/")
-    assert [e.action for e in new_entries(start)] == ["export_disconnected"]
+    (disconnected,) = new_entries(start)
+    assert disconnected.action == "export_disconnected"
+    assert disconnected.described_changes() == ["On “Weekly drop”"]
 
     start = last_pk()
     admin_client.post(f"/exports/{export.pk}/edit/", {**data, "fields": ["email", "phone"]})
     (reattached,) = new_entries(start)
     assert reattached.action == "export_reattached"
+    assert reattached.described_changes() == ["On “Weekly drop”"]
 
     start = last_pk()
     admin_client.post(f"/exports/{export.pk}/remove/")
     (removed,) = new_entries(start)
     assert removed.action == "export_removed" and removed.object_name == "Audited export"
+    assert removed.described_changes() == ["On “Weekly drop”"]
     start = last_pk()
     admin_client.post(f"/exports/{export.pk}/remove/")
     assert new_entries(start) == []  # a second remove records nothing
@@ -218,7 +228,23 @@ def test_activity_query_count_does_not_grow(admin_client):
     with CaptureQueriesContext(db) as small:
         admin_client.get("/admin/activity/")
     ConnectionFactory.create_batch(60)
+    # Every row says what changed (in the reader's language): no query per row for it.
+    AuditEntry.objects.update(
+        changes=[
+            {"change": "setting_changed", "type": "sftp", "field": "compression", "new": "gzipped"},
+            {"change": "secret_changed", "type": "sftp", "field": "password"},
+            {"change": "sharing", "audience": "contributors"},
+            {"change": "field_changed", "field": "name", "old": "A", "new": "B"},
+            {"change": "on_connection", "connection": "Drop"},
+            {"change": "moved", "source": "A", "target": "B"},
+            {"change": "check_failed", "failure": "timed_out", "status": None},
+            {"change": "host_key", "fingerprint": "SHA256:x"},
+            "An entry stored as a sentence",
+        ]
+    )
     with CaptureQueriesContext(db) as large:
         response = admin_client.get("/admin/activity/")
-    assert "Page 1 of 3" in response.content.decode()
+    html = response.content.decode()
+    assert "Page 1 of 3" in html
+    assert html.count("<li>Compression set to “Gzipped”</li>") == 50
     assert len(small.captured_queries) == len(large.captured_queries)

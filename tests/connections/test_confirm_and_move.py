@@ -137,8 +137,10 @@ def test_removed_and_disconnected_entries_name_the_connection(admin_client, drop
     )
     disconnected = AuditEntry.objects.get(action="export_disconnected")
     removed = AuditEntry.objects.get(action="export_removed")
-    assert (disconnected.object_name, disconnected.changes) == ("Alpha", ["Partner drop"])
-    assert (removed.object_name, removed.changes) == ("Beta", ["Partner drop"])
+    on_drop = [{"change": "on_connection", "connection": "Partner drop"}]
+    assert (disconnected.object_name, disconnected.changes) == ("Alpha", on_drop)
+    assert (removed.object_name, removed.changes) == ("Beta", on_drop)
+    assert removed.described_changes() == ["On “Partner drop”"]
 
     enrichment_source, enrichments, _ = lead
     admin_client.post(
@@ -154,7 +156,7 @@ def test_removed_and_disconnected_entries_name_the_connection(admin_client, drop
         ("enrichment_removed", "Enrichment Y"),
     ]:
         entry = AuditEntry.objects.get(action=action)
-        assert (entry.object_name, entry.changes) == (name, ["Lead one"])
+        assert (entry.object_name, entry.described_changes()) == (name, ["On “Lead one”"])
 
 
 def test_an_export_removed_without_a_connection_has_no_connection_to_name(admin_user):
@@ -216,7 +218,7 @@ def test_moving_exports_asks_then_moves_them_with_an_entry_each(admin_client, dr
         "Beta",
     }
     entries = AuditEntry.objects.filter(action="export_moved").order_by("object_name")
-    assert [(e.object_name, e.changes) for e in entries] == [
+    assert [(e.object_name, e.described_changes()) for e in entries] == [
         ("Alpha", ["Moved from “Partner drop” to “New drop”"]),
         ("Beta", ["Moved from “Partner drop” to “New drop”"]),
     ]

@@ -112,11 +112,20 @@ def test_a_failure_names_its_category_and_leaks_nothing(
     connection.refresh_from_db()
     assert connection.health == Health.FAILING
     entry = AuditEntry.objects.get(action=Action.CONNECTION_VERIFY_FAILED)
-    assert entry.changes == ["Authentication failed."]
+    assert entry.changes == [
+        {"change": "check_failed", "failure": "authentication_failed", "status": None}
+    ]
+    assert entry.described_changes() == ["Authentication failed."]
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["alice@example.com"]
     assert "Partner drop" in mail.outbox[0].subject
-    for text in (html, str(entry.changes), mail.outbox[0].subject, mail.outbox[0].body):
+    for text in (
+        html,
+        str(entry.changes),
+        str(entry.described_changes()),
+        mail.outbox[0].subject,
+        mail.outbox[0].body,
+    ):
         assert SECRET not in text and "sftp.example.com" not in text
 
 

@@ -145,7 +145,8 @@ def test_a_run_sends_one_csv_file_per_segment(
     assert len(rows) == 1 + 7
     export.refresh_from_db()
     assert export.last_run_id == run.pk and export.failing_since is None
-    assert AuditEntry.objects.filter(action=Action.EXPORT_RUN_REQUESTED).count() == 1
+    (requested,) = AuditEntry.objects.filter(action=Action.EXPORT_RUN_REQUESTED)
+    assert requested.described_changes() == [f"On “{export.connection.display_name}”"]
     assert "pw-1" not in str(run.snapshot)
 
 
@@ -290,7 +291,8 @@ def test_cancel_a_queued_run(export, destination, admin_client):
     run.refresh_from_db()
     assert run.status == RunStatus.CANCELLED
     assert runs.run_execute(run_id=run.pk) is None  # a worker finds nothing to do
-    assert AuditEntry.objects.filter(action=Action.EXPORT_RUN_CANCELLED).count() == 1
+    (cancelled,) = AuditEntry.objects.filter(action=Action.EXPORT_RUN_CANCELLED)
+    assert cancelled.described_changes() == [f"On “{export.connection.display_name}”"]
 
 
 def test_cancel_a_running_run_stops_it_cleanly(export, destination, monkeypatch):
