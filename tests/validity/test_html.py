@@ -8,7 +8,8 @@ with an error, the locked-out page, and Kazakh. POST-only actions are posted and
 redirect followed, so the page with their message is checked too.
 
 Every named URL pattern of the console (from ``get_resolver()``) must be crawled, or be
-listed in ``EXCLUDED`` with a reason: a new view cannot escape the check.
+listed in ``EXCLUDED`` with a reason, and every file in templates/ must have been rendered
+into a document checked: a new view or template cannot escape the check.
 
 Each whole page is written as it is, each fragment inside a minimal valid document, into
 a temporary folder, and the checker (``vnu.jar``, the npm package ``vnu-jar``, run by
@@ -89,6 +90,7 @@ class Crawl:
     documents: dict[str, str] = field(default_factory=dict)  # file name -> what it is
     covered: set[str] = field(default_factory=set)
     leaks: list[str] = field(default_factory=list)
+    templates: set[str] = field(default_factory=set)  # those of the documents written
 
     def fetch(
         self,
@@ -137,6 +139,7 @@ class Crawl:
             f"{label}: {response['Content-Type']}"
         )
         self.write(label, response.content.decode())
+        self.templates |= {template.name for template in response.templates if template.name}
 
     def write(self, label: str, html: str) -> None:
         # Template syntax that reached the page (a {# comment #} over two lines does).
@@ -428,6 +431,7 @@ def crawl_accounts(crawl: Crawl, world: dict) -> None:
         request = RequestFactory().get("/", headers={"Accept-Language": language})
         with translation.override(language):
             crawl.write(f"500 page [{language}]", server_error(request).content.decode())
+    crawl.templates.add("500.html")
 
 
 def crawl_connections(crawl: Crawl, made: dict[str, Connection]) -> None:
@@ -694,6 +698,11 @@ def test_every_page_and_fragment_is_valid_html(make_user, tmp_path, settings):
         "(each state, as each role that can see it), or add them to EXCLUDED with a reason."
     )
 
+    templates = {
+        str(path.relative_to(ROOT / "templates")) for path in (ROOT / "templates").rglob("*.html")
+    }
+    unseen = sorted(templates - crawl.templates)
+    assert not unseen, f"Templates no document of the crawl rendered: {unseen}"
     assert not crawl.leaks, "Template syntax in the HTML:\n" + "\n".join(crawl.leaks)
 
     files = sorted(tmp_path.glob("*.html"))
