@@ -204,6 +204,14 @@ def build_world(make_user) -> dict:
     return {"users": users, "segments": segments, "team": team, "chosen": olga}
 
 
+def crawl_empty(crawl: Crawl) -> None:
+    """The first day: no connection, export, enrichment or change yet."""
+    for url in ("/admin/connections/", "/admin/activity/", "/exports/", "/enrichments/"):
+        crawl.fetch(ADMIN, url)
+    crawl.fetch(CONTRIBUTOR, "/exports/new/")
+    crawl.fetch(CONTRIBUTOR, "/enrichments/new/", language="kk")
+
+
 def set_up_every_type(crawl: Crawl, world: dict) -> dict[str, Connection]:
     """Every built-in type set up through its pane, as an admin does (the first and last
     through htmx, the others as a whole page, followed to the list with its message)."""
@@ -480,6 +488,8 @@ def crawl_connections(crawl: Crawl, made: dict[str, Connection]) -> None:
     gone = Connection.objects.get(type_key="gone_plugin")
     crawl.fetch(ADMIN, f"{base}{gone.pk}/edit/", status=409)
     crawl.fetch(ADMIN, f"{base}{gone.pk}/edit/", target="pane-body")
+    crawl.fetch(ADMIN, f"{base}{gone.pk}/verify/", target="pane-body")
+    crawl.fetch(ADMIN, f"{base}{gone.pk}/remove/", target="pane-body")
     sftp = made["sftp"]
     stale = {"display_name": "", "version": "1", "port": "99999", "who_can_use": "chosen"}
     crawl.fetch(ADMIN, f"{base}{sftp.pk}/edit/", post=stale, target="pane-body")
@@ -598,6 +608,9 @@ def crawl_exports(crawl: Crawl, world: dict, made: dict[str, Connection]) -> Non
     crawl.fetch(
         CONTRIBUTOR, "/exports/new/", post=good | {"find_connection": "1", "connection_q": "sftp"}
     )
+    crawl.fetch(
+        ADMIN, "/exports/new/", post=good | {"preview": "1", "connection": made["klaviyo"].pk}
+    )
     crawl.fetch(CONTRIBUTOR, "/exports/new/", post=good, follow=True)
     crawl.fetch(ADMIN, f"/exports/{sftp_export.pk}/edit/", post=bad)
     crawl.fetch(ADMIN, "/exports/new/?connection_q=zzz-nothing")
@@ -684,6 +697,7 @@ def test_every_page_and_fragment_is_valid_html(make_user, tmp_path, settings):
         clients[role].force_login(world["users"][role])
     crawl = Crawl(folder=tmp_path, clients=clients)
 
+    crawl_empty(crawl)
     made = set_up_every_type(crawl, world)
     add_uses(world, made)
     crawl_accounts(crawl, world)
