@@ -59,7 +59,15 @@ sshd:
 azurite:
 	test -x var/test-tools/azurite/node_modules/.bin/azurite-blob || npm install --prefix var/test-tools/azurite --no-audit --no-fund --loglevel error azurite@3
 
-test-sqlite: install messages chromium sshd azurite
+# The Nu HTML checker of tests/validity: the npm package vnu-jar (a jar) in
+# var/test-tools/vnu, and a Java runtime to run it (Debian's, installed as root when missing).
+.PHONY: vnu
+vnu:
+	test -f var/test-tools/vnu/node_modules/vnu-jar/build/dist/vnu.jar || npm install --prefix var/test-tools/vnu --no-audit --no-fund --loglevel error vnu-jar@26
+	command -v java >/dev/null || { [ "$$(id -u)" = 0 ] && apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq default-jre-headless >/dev/null; } \
+	  || { echo "java not found: install a Java runtime (apt-get install default-jre-headless)" >&2; exit 1; }
+
+test-sqlite: install messages chromium sshd azurite vnu
 	$(PY) manage.py makemigrations --check --dry-run --settings=connections_admin.settings.test
 	$(VENV)/bin/pytest
 

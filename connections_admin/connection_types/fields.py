@@ -3,6 +3,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from connections_admin.core.widgets import NumberInput
+
 from . import validators
 
 
@@ -51,7 +53,9 @@ def rest_hostname() -> forms.CharField:
 
 
 def port(default: int = 22) -> forms.IntegerField:
-    return forms.IntegerField(label=_("Port"), min_value=1, max_value=65535, initial=default)
+    return forms.IntegerField(
+        label=_("Port"), min_value=1, max_value=65535, initial=default, widget=NumberInput
+    )
 
 
 def username(label=_("Username")) -> forms.CharField:

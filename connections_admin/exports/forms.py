@@ -14,6 +14,7 @@ from connections_admin.core.forms import (
     IdModelMultipleChoiceField,
     clean_unique_name,
 )
+from connections_admin.core.widgets import TimeInput
 from connections_admin.segments.models import Segment
 
 from .models import CUSTOMER_FIELDS, Export, Schedule, Weekday
@@ -81,7 +82,7 @@ class ExportForm(forms.ModelForm):
     schedule_time = forms.TimeField(
         label=format_lazy(_("At (time, {zone})"), zone=lazy(lambda: settings.TIME_ZONE, str)()),
         required=False,
-        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        widget=TimeInput(format="%H:%M"),
     )
     schedule_weekday = forms.TypedChoiceField(
         label=_("On"),
