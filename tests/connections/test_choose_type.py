@@ -18,7 +18,9 @@ def type_links(html: str) -> list[str]:
 
 def test_the_filter_is_a_labelled_search_form_that_works_without_javascript(admin_client):
     html = admin_client.get(CHOOSE).content.decode()
-    form = re.search(r'<form method="get" action="/admin/connections/new/"[^>]*>.*?</form>', html, re.S)
+    form = re.search(
+        r'<form method="get" action="/admin/connections/new/"[^>]*>.*?</form>', html, re.S
+    )
     assert form, "no GET form to filter the types"
     form = form.group(0)
     assert 'role="search"' in form
@@ -91,7 +93,9 @@ def test_only_admins_may_filter(as_role):
 def test_the_dialog_has_a_close_button_at_its_top(admin_client):
     html = admin_client.get("/admin/connections/").content.decode()
     dialog = re.search(r'<dialog id="pane-dialog"[^>]*>(.*?)</dialog>', html, re.S).group(1)
-    close = re.search(r'<form method="dialog"[^>]*>\s*<button[^>]*>.*?</button>\s*</form>', dialog, re.S)
+    close = re.search(
+        r'<form method="dialog"[^>]*>\s*<button[^>]*>.*?</button>\s*</form>', dialog, re.S
+    )
     assert close, "no close button in the dialog"
     assert dialog.index(close.group(0)) < dialog.index('id="pane-body"')
     assert 'aria-label="Close"' in close.group(0)
