@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import ConnectionType, Usage
@@ -111,10 +112,11 @@ class ConnectionForm(forms.Form):
         repeats word for word is left out, so the words are said once."""
         for name in self.connection_type.secret_names():
             if self.data.get(self.add_prefix(name)):
-                self._set_help(
-                    name,
-                    SECRET_TYPE_AGAIN_TO_REPLACE if name in self.secrets_set else SECRET_TYPE_AGAIN,
+                note = (
+                    SECRET_TYPE_AGAIN_TO_REPLACE if name in self.secrets_set else SECRET_TYPE_AGAIN
                 )
+                # Not the muted look of a hint: something to act on.
+                self._set_help(name, format_html('<span class="retype-note">{}</span>', note))
         for name, errors in (self._errors or {}).items():
             field = self.fields.get(name)
             if field is not None and str(field.help_text) in {str(e) for e in errors}:
