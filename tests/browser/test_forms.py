@@ -10,7 +10,7 @@ from connections_admin.accounts.roles import Role
 from connections_admin.connections.sharing import Audience, Sharing, set_sharing
 from tests.factories import ConnectionFactory, SegmentFactory
 
-from .helpers import dialog, focused, settled
+from .helpers import AxeChecker, dialog, focused, settled
 
 RETYPE = "secrets are never sent back to the browser"
 
@@ -32,6 +32,9 @@ def test_add_connection_filters_the_types_as_you_type_and_closes_with_its_button
     expect(type_links(pane)).to_have_count(4)
     expect(pane.locator("#type-count")).to_have_text("4 types found")
     expect(pane.locator("#type-count")).to_have_attribute("role", "status")
+    check = AxeChecker("admin")
+    check(page, "Add connection pane, filtered", within="#pane-dialog")
+    check.assert_clean()
     # typing never lost the box, and the dialog stayed open
     expect(box).to_be_focused()
     expect(box).to_have_value("azure")
@@ -114,6 +117,9 @@ def test_the_error_summary_takes_the_focus_and_leads_to_each_field(signed_in):
     summary = page.get_by_role("region", name="There is a problem")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()
+    check = AxeChecker("contributor")
+    check(page, "Add export with its error summary")
+    check.assert_clean()
     # at the top, above the page's heading
     heading = page.get_by_role("heading", name="Add export", level=1)
     assert summary.bounding_box()["y"] < heading.bounding_box()["y"]
