@@ -34,6 +34,9 @@ class ConnectionType:
     key: ClassVar[str]
     name: ClassVar[str | Promise]
     description: ClassVar[str | Promise]
+    # A display name an administrator might give a connection of this type, shown as the
+    # example under Display name (whole, so each language words it its own way).
+    display_name_example: ClassVar[str | Promise] = _("Partner portal, weekly customer list")
     used_for: ClassVar[frozenset[Usage]]
     fields: ClassVar[dict[str, forms.Field]] = {}
     secret_fields: ClassVar[frozenset[str]] = frozenset()

@@ -35,6 +35,7 @@ class Sftp(ConnectionType):
     key = "sftp"
     name = _("SFTP")
     description = _("Export segments and customer data as files to your own SFTP server.")
+    display_name_example = _("SFTP to the partner portal, weekly churn list")
     used_for = EXPORT
     fields = {
         "hostname": f.hostname(),
@@ -86,6 +87,7 @@ class SalesforceMarketingCloud(ConnectionType):
     key = "salesforce_marketing_cloud"
     name = _("Salesforce Marketing Cloud")
     description = _("Send segments to Salesforce Marketing Cloud over its SFTP.")
+    display_name_example = _("Marketing Cloud SFTP, monthly newsletter audience")
     used_for = EXPORT
     fields = {
         "hostname": f.hostname(),
@@ -104,6 +106,7 @@ class LiveRamp(ConnectionType):
     key = "liveramp"
     name = _("LiveRamp")
     description = _("Activate segments in LiveRamp, delivered over SFTP.")
+    display_name_example = _("LiveRamp, audiences for paid social campaigns")
     used_for = EXPORT
     fields = {"username": f.username(), "password": f.password()}
     secret_fields = frozenset({"password"})
@@ -116,6 +119,7 @@ class AzureBlobStorage(ConnectionType):
     key = "azure_blob_storage"
     name = _("Azure Blob Storage")
     description = _("Write customer data and segments as files to an Azure Blob Storage container.")
+    display_name_example = _("Blob Storage for finance, nightly customer files")
     used_for = EXPORT
     fields = {
         "account_name": f.azure_account_name(),
@@ -134,6 +138,7 @@ class AzureDataLakeGen2(ConnectionType):
     key = "azure_data_lake_gen2"
     name = _("Azure Data Lake Storage Gen2")
     description = _("Write customer data to Azure Data Lake Storage Gen2 for analytics.")
+    display_name_example = _("Data Lake of the analytics team, customer data")
     used_for = EXPORT
     fields = {
         "account_name": f.azure_account_name(),
@@ -167,6 +172,7 @@ class AzureSynapse(ConnectionType):
     key = "azure_synapse"
     name = _("Azure Synapse Analytics")
     description = _("Make customer data available in an Azure Synapse Analytics workspace.")
+    display_name_example = _("Synapse workspace of the BI team")
     used_for = EXPORT
     fields = {
         "subscription": f.text(
@@ -227,6 +233,7 @@ class Dynamics365Marketing(ConnectionType):
     key = "dynamics365_marketing"
     name = _("Dynamics 365 Marketing")
     description = _("Use segments as marketing lists and contacts in Dynamics 365 Marketing.")
+    display_name_example = _("Dynamics 365 Marketing, event invitations")
     used_for = EXPORT
     fields = {
         "server_address": f.dynamics_server_address(),
@@ -240,6 +247,7 @@ class Dynamics365Sales(ConnectionType):
     key = "dynamics365_sales"
     name = _("Dynamics 365 Sales")
     description = _("Send segments to Dynamics 365 Sales as marketing lists.")
+    display_name_example = _("Dynamics 365 Sales, lists for key account managers")
     used_for = EXPORT
     fields = {
         "server_address": f.dynamics_server_address(),
@@ -254,6 +262,7 @@ class Marketo(ConnectionType):
     key = "marketo"
     name = _("Marketo")
     description = _("Add the members of segments to Marketo static lists.")
+    display_name_example = _("Marketo, lead nurturing lists")
     used_for = EXPORT
     fields = {
         "client_id": f.text(_("Client ID"), max_length=100),
@@ -292,6 +301,7 @@ class ActiveCampaign(ConnectionType):
     key = "activecampaign"
     name = _("ActiveCampaign")
     description = _("Send segments to ActiveCampaign as contact lists.")
+    display_name_example = _("ActiveCampaign, welcome series contacts")
     used_for = EXPORT
     fields = {"api_key": f.api_key(), "rest_hostname": f.rest_hostname()}
     fields["rest_hostname"].help_text = _("Without https://, for example account.api-us1.com.")
@@ -321,6 +331,7 @@ class SendGrid(ApiKeyExport):
     key = "sendgrid"
     name = _("SendGrid")
     description = _("Send segments to SendGrid as contact lists for e-mail campaigns.")
+    display_name_example = _("SendGrid, product newsletter")
     # Returns the scopes of the key used: any valid key may call it.
     check = HttpCheck(
         method="GET",
@@ -339,6 +350,7 @@ class Klaviyo(ApiKeyExport):
     key = "klaviyo"
     name = _("Klaviyo")
     description = _("Send segments to Klaviyo lists for e-mail and SMS marketing.")
+    display_name_example = _("Klaviyo, abandoned basket reminders")
     # Klaviyo documents Get Accounts for testing that a private key belongs to the account.
     check = HttpCheck(
         method="GET",
@@ -357,6 +369,7 @@ class Sendinblue(ApiKeyExport):
     key = "sendinblue"
     name = _("Sendinblue")
     description = _("Send segments to Sendinblue contact lists.")
+    display_name_example = _("Sendinblue, monthly offers")
     # Brevo (formerly Sendinblue) "Get account details"; the API key goes in ``api-key``.
     check = HttpCheck(
         method="GET",
@@ -374,6 +387,7 @@ class Omnisend(ApiKeyExport):
     key = "omnisend"
     name = _("Omnisend")
     description = _("Send segments to Omnisend for e-commerce marketing.")
+    display_name_example = _("Omnisend, web shop promotions")
     # Omnisend API v5 "Get information about brand" (scope brands.read), key in X-API-KEY.
     check = HttpCheck(
         method="GET",
@@ -391,6 +405,7 @@ class Iterable(ApiKeyExport):
     key = "iterable"
     name = _("Iterable")
     description = _("Send segments to Iterable lists for cross-channel campaigns.")
+    display_name_example = _("Iterable, win-back campaign")
     # Iterable documents no credential check; Get lists is the read this export needs.
     check = HttpCheck(
         method="GET",
@@ -408,6 +423,7 @@ class Braze(ApiKeyExport):
     key = "braze"
     name = _("Braze")
     description = _("Send segments to Braze for customer engagement campaigns.")
+    display_name_example = _("Braze, mobile app engagement")
     # Braze documents no credential check; "Export segment list" (permission
     # segments.list) is the smallest read. The REST endpoint depends on the account's
     # instance (Braze "API overview", Endpoints); the type has no field for it, so the
@@ -429,6 +445,7 @@ class MoEngage(ConnectionType):
     key = "moengage"
     name = _("MoEngage")
     description = _("Send segments to MoEngage for customer engagement.")
+    display_name_example = _("MoEngage, push notifications for app users")
     used_for = EXPORT
     fields = {"data_api_id": f.text(_("Data API ID"), max_length=64), "api_key": f.api_key()}
     secret_fields = frozenset({"api_key"})
@@ -452,6 +469,7 @@ class DotDigital(ConnectionType):
     key = "dotdigital"
     name = _("DotDigital")
     description = _("Send segments to a DotDigital address book.")
+    display_name_example = _("DotDigital address book, event invitations")
     used_for = EXPORT
     fields = {
         "api_username": f.username(_("API username")),
@@ -477,6 +495,7 @@ class Leadspace(ConnectionType):
     key = "leadspace"
     name = _("Leadspace")
     description = _("Enrich business customer profiles with Leadspace company data.")
+    display_name_example = _("Leadspace, company data for B2B accounts")
     used_for = ENRICHMENT
     fields = {"token": f.secret(_("Token"))}
     secret_fields = frozenset({"token"})
@@ -500,6 +519,7 @@ class Experian(ConnectionType):
     key = "experian"
     name = _("Experian")
     description = _("Enrich customer profiles with Experian demographic data.")
+    display_name_example = _("Experian, demographics for the loyalty programme")
     used_for = ENRICHMENT
     fields = {
         "user_id": f.text(_("User ID"), max_length=64, validators_=[validators.validate_token]),
@@ -512,6 +532,7 @@ class HereTechnologies(ConnectionType):
     key = "here_technologies"
     name = _("HERE Technologies")
     description = _("Enrich addresses with HERE Technologies geocoding.")
+    display_name_example = _("HERE, geocoding of store customers")
     used_for = ENRICHMENT
     fields = {"api_key": f.api_key()}
     secret_fields = frozenset({"api_key"})
@@ -533,6 +554,7 @@ class AzureMaps(ConnectionType):
     key = "azure_maps"
     name = _("Azure Maps")
     description = _("Enrich addresses with Azure Maps location data.")
+    display_name_example = _("Azure Maps, geocoding of delivery addresses")
     used_for = ENRICHMENT
     fields = {"api_key": f.api_key()}
     secret_fields = frozenset({"api_key"})
@@ -555,6 +577,7 @@ class SftpCustomImport(ConnectionType):
     key = "sftp_custom_import"
     name = _("SFTP custom import")
     description = _("Import your own enrichment data from files on an SFTP server.")
+    display_name_example = _("SFTP import of partner scores, weekly")
     used_for = ENRICHMENT
     fields = {
         "hostname": f.hostname(),
@@ -571,6 +594,7 @@ class DunAndBradstreet(ConnectionType):
     key = "dun_bradstreet"
     name = _("Dun & Bradstreet")
     description = _("Enrich business customers with Dun & Bradstreet company data.")
+    display_name_example = _("Dun & Bradstreet, company data for business customers")
     used_for = ENRICHMENT
     fields = {
         "username": f.username(),
@@ -613,6 +637,7 @@ class LiveRampAbiliTec(ConnectionType):
     key = "liveramp_abilitec"
     name = _("LiveRamp AbiliTec")
     description = _("Resolve customer identities with LiveRamp AbiliTec IDs.")
+    display_name_example = _("LiveRamp AbiliTec, identity resolution for the CRM")
     used_for = ENRICHMENT
     fields = {
         "client_id": f.text(_("Client ID"), max_length=100),

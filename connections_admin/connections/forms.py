@@ -1,4 +1,5 @@
 from django import forms
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import ConnectionType, Usage
@@ -10,6 +11,18 @@ from .sharing import Audience, Sharing, shareable_groups, shareable_users, shari
 SECRET_SET_HELP = _(
     "A value is set. Leave this empty to keep it, or type a new value to replace it."
 )
+# After a failed save, beside a secret that had been typed: the page comes back without it.
+SECRET_TYPE_AGAIN = _(
+    "Type it again: the value you typed was not saved, and secrets are never sent back "
+    "to the browser."
+)
+SECRET_TYPE_AGAIN_TO_REPLACE = _(
+    "Type the new value again: it was not saved, and secrets are never sent back to the "
+    "browser. Left empty, the stored value is kept."
+)
+DISPLAY_NAME_HELP = _(
+    "Say what the connection is for and which service it reaches, for example “%(example)s”."
+)
 
 
 class ConnectionForm(forms.Form):
@@ -19,14 +32,7 @@ class ConnectionForm(forms.Form):
     (empty keeps them) and the version the editor loaded travels in a hidden field.
     """
 
-    display_name = forms.CharField(
-        label=_("Display name"),
-        max_length=100,
-        help_text=_(
-            "Say what it is for and where data goes, for example "
-            "“SFTP to the partner portal, weekly churn list”."
-        ),
-    )
+    display_name = forms.CharField(label=_("Display name"), max_length=100)
 
     def __init__(
         self,
@@ -48,6 +54,9 @@ class ConnectionForm(forms.Form):
         self.connection_type = connection_type
         self.connection = connection
         self.secrets_set = frozenset(connection.secret_names if connection else ())
+        self.fields["display_name"].help_text = DISPLAY_NAME_HELP % {
+            "example": connection_type.display_name_example
+        }
         for name, field in connection_type.form_fields().items():
             if name in self.secrets_set:
                 field.required = False
@@ -89,6 +98,34 @@ class ConnectionForm(forms.Form):
             initial=[group.pk for group in current.groups],
             widget=forms.SelectMultiple(attrs={"size": 4}),
         )
+
+    def add_error(self, field, error):
+        """Every error passes here (the fields', clean()'s, and the view's after
+        is_valid()), so what is said beside the fields follows the errors: see
+        :meth:`_fit_help_to_errors`."""
+        super().add_error(field, error)
+        self._fit_help_to_errors()
+
+    def _fit_help_to_errors(self) -> None:
+        """A failed save shows the form again without the secrets typed into it: say so
+        beside each (instead of its usual hint, which it contradicts). A hint that an error
+        repeats word for word is left out, so the words are said once."""
+        for name in self.connection_type.secret_names():
+            if self.data.get(self.add_prefix(name)):
+                note = (
+                    SECRET_TYPE_AGAIN_TO_REPLACE if name in self.secrets_set else SECRET_TYPE_AGAIN
+                )
+                # Not the muted look of a hint: something to act on.
+                self._set_help(name, format_html('<span class="retype-note">{}</span>', note))
+        for name, errors in (self._errors or {}).items():
+            field = self.fields.get(name)
+            if field is not None and str(field.help_text) in {str(e) for e in errors}:
+                self._set_help(name, "")
+
+    def _set_help(self, name: str, text) -> None:
+        # A bound field copies its field's help text when it is made (cleaning made it).
+        self.fields[name].help_text = text
+        self[name].help_text = text
 
     @property
     def has_sharing(self) -> bool:

@@ -101,8 +101,36 @@ def discover(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "HEAD"])
 def choose_type(request: HttpRequest) -> HttpResponse:
-    context = {"groups": [(usage, registry.for_usage(usage)) for usage in Usage]}
-    return render_page(request, "connections/choose_type.html", context, fragment="pane")
+    """Add connection: the types, by what they are used for, filtered by name or
+    description (a GET form; as you type, htmx asks for the list alone)."""
+    search = SearchForm(request.GET)
+    query = search.cleaned_data["q"].strip() if search.is_valid() else ""
+    needle = query.casefold()
+    groups = [
+        (usage, [t for t in registry.for_usage(usage) if _type_matches(t, needle)])
+        for usage in Usage
+    ]
+    groups = [(usage, types) for usage, types in groups if types]
+    list_only = wants_fragment(request) and request.htmx.target == "type-results"
+    context = {
+        "groups": groups,
+        "query": query,
+        "found": len({t.key for _usage, types in groups for t in types}),
+        "count_oob": list_only,
+    }
+    return render_page(
+        request,
+        "connections/choose_type.html",
+        context,
+        fragment="types" if list_only else "pane",
+    )
+
+
+def _type_matches(connection_type: type[ConnectionType], needle: str) -> bool:
+    return not needle or any(
+        needle in str(text).casefold()
+        for text in (connection_type.name, connection_type.description)
+    )
 
 
 def _verify_after_set_up(request: HttpRequest, connection: Connection) -> HttpResponse:

@@ -97,3 +97,34 @@ def clean_unique_name(value: str, *, queryset, field: str, instance, message: st
     if others.exists():
         raise forms.ValidationError(message, code="duplicate")
     return name
+
+
+def error_summary_items(form: forms.BaseForm, anchors: dict[str, str] | None = None) -> list:
+    """What the error summary of a page lists: ``{"target": id, "text": ...}`` for each
+    error of ``form``, the non-field errors first (no target), then each field's in the
+    form's order, as "Label: message", with the id of the control to go to.
+
+    The control is the field's own (its label's ``for``), the first choice of a group of
+    radios or boxes, or what ``anchors`` names for a field the page renders itself; a
+    hidden field's error has no target. An unbound or valid form gives nothing.
+    """
+    if not form.is_bound or not form.errors:
+        return []
+    anchors = anchors or {}
+    items = [{"target": "", "text": str(error)} for error in form.non_field_errors()]
+    for bound in form:
+        for error in bound.errors:
+            text = f"{bound.label}: {error}" if bound.label else str(error)
+            items.append({"target": _control_id(bound, anchors), "text": text})
+    return items
+
+
+def _control_id(bound: forms.BoundField, anchors: dict[str, str]) -> str:
+    if bound.name in anchors:
+        return anchors[bound.name]
+    if bound.is_hidden:
+        return ""
+    if bound.id_for_label:
+        return bound.id_for_label
+    choices = bound.subwidgets
+    return (choices[0].id_for_label if choices else "") or bound.auto_id or ""

@@ -459,7 +459,7 @@ def test_choosing_a_connection_of_its_type_activates_an_inactive_enrichment(cont
     html = contributor.get(url).content.decode()
     assert (
         "This enrichment has no connection, so it is inactive. "
-        "Choose a Leadspace connection to activate it again."
+        "Choose a connection of type Leadspace to activate it again."
     ) in html
     assert option_values(html, "connection") == ["", str(lead.pk)]
 
