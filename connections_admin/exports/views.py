@@ -159,6 +159,7 @@ def connection_options(request: HttpRequest) -> HttpResponse:
         "choices": _with_selected(choices, form, selected),
         "choices_total": total,
         "selected": selected,
+        "count_oob": True,  # the count goes to the form's live region, out of band
     }
     return render_page(request, "exports/form.html", context, fragment="options")
 
