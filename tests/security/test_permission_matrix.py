@@ -88,6 +88,7 @@ EXPECTED = {
     "enrichments:new": CONTRIBUTOR_CHANGE,
     "enrichments:edit": CONTRIBUTOR_CHANGE,
     "enrichments:deactivate": CONTRIBUTOR_CHANGE,
+    "enrichments:activate": CONTRIBUTOR_CHANGE,
     "enrichments:remove": CONTRIBUTOR_CHANGE,
 }
 
