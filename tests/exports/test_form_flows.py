@@ -72,3 +72,72 @@ def test_count_is_the_total_not_the_first_twenty(contributor):
         "/exports/connection-options/", {"connection_q": "Drop"}, headers=HTMX
     ).content.decode()
     assert "25 connections found" in fragment
+
+
+# --- item 14: the schedule fields ------------------------------------------------------------
+
+
+def test_schedule_is_one_group_named_once(contributor):
+    html = contributor.get("/exports/new/").content.decode()
+    fieldset = html[html.index('<fieldset class="schedule"') :].split("</fieldset>")[0]
+    assert re.findall(r"<legend>([^<]*)</legend>", fieldset) == ["Schedule"]
+    assert "Schedule:" not in html  # no label repeating the legend
+    assert fieldset.count('type="radio" name="schedule"') == 4
+
+
+def test_time_and_day_say_which_schedules_use_them(contributor):
+    html = contributor.get("/exports/new/").content.decode()
+    time = re.search(
+        r'<div class="field" data-schedules="([^"]*)">\s*<label for="id_schedule_time"', html
+    )
+    day = re.search(
+        r'<div class="field" data-schedules="([^"]*)">\s*<label for="id_schedule_weekday"', html
+    )
+    assert time.group(1) == "daily weekly" and day.group(1) == "weekly"
+    # Without JavaScript both are shown, with a hint; the script hides the hint and the
+    # fields the chosen schedule does not use.
+    assert "The time is used by daily and weekly schedules, the day by weekly ones." in html
+    assert "data-schedule-hint" in html
+    assert re.search(r'<script src="/static/js/schedule-fields\.js[^"]*" defer>', html)
+
+
+# --- item 14: what saving says -----------------------------------------------------------------
+
+
+def test_reattaching_an_inactive_export_says_so(contributor):
+    from django.contrib.messages import get_messages
+
+    from tests.factories import ExportFactory, SegmentFactory
+
+    segment = SegmentFactory(name="Churn risk")
+    export = ExportFactory(connection=None, name="Keep me")
+    export.segments.add(segment)
+    other = shared("Another drop")
+    response = contributor.post(
+        f"/exports/{export.pk}/edit/",
+        {
+            "connection": other.pk,
+            "name": "Keep me",
+            "segments": [segment.pk],
+            "fields": ["email"],
+            "schedule": "hourly",
+        },
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)] == [
+        "Export “Keep me” was reattached to “Another drop”. It runs on its schedule again."
+    ]
+    # an edit of an active export still says it was saved
+    response = contributor.post(
+        f"/exports/{export.pk}/edit/",
+        {
+            "connection": other.pk,
+            "name": "Keep me",
+            "segments": [segment.pk],
+            "fields": ["email"],
+            "schedule": "daily",
+            "schedule_time": "06:00",
+        },
+    )
+    assert [str(m) for m in get_messages(response.wsgi_request)][
+        -1
+    ] == "Export “Keep me” was saved."
