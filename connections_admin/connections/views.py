@@ -27,7 +27,7 @@ from connections_admin.core.htmx import pane_closed, render_page, wants_fragment
 from connections_admin.core.pagination import paginate, paginate_param
 from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
 
-from . import dependants, selectors, services, verify
+from . import dependants, selectors, services, sharing, verify
 from .crypto import SecretsUnreadable, secrets_readable
 from .forms import ConnectionForm
 from .models import Connection, Health
@@ -119,8 +119,13 @@ def connection_list(request: HttpRequest) -> HttpResponse:
     connections = selectors.connection_list(search=query, health=health)
     page = paginate(request, sort.apply(connections), 50)
     counted = [selectors.count_name(kind) for kind in dependants.kinds.counted()]
+    chosen = selectors.chosen_names(
+        [c.pk for c in page.object_list if c.chosen_may_use and not c.contributors_may_use]
+    )
     for connection in page.object_list:
         connection.use_counts_shown = [getattr(connection, name) for name in counted]
+        if connection.pk in chosen:
+            connection.chosen_names = sharing.names_in_short(*chosen[connection.pk])
     context = {
         "tab": "connections",
         "search_form": search,
