@@ -81,6 +81,15 @@ def test_view_shows_the_settings_and_nothing_to_change(as_role):
     assert contributor.get(f"/exports/{export.pk}/edit/").status_code == 403
 
 
+def test_view_says_why_it_is_read_only(as_role):
+    export = private_export()
+    viewer = as_role(Role.VIEWER).get(f"/exports/{export.pk}/").content.decode()
+    assert "your role lets you view exports only" in viewer
+    assert "not shared with you" not in viewer
+    contributor = as_role(Role.CONTRIBUTOR).get(f"/exports/{export.pk}/").content.decode()
+    assert "it sends to a connection that is not shared with you" in contributor
+
+
 def test_view_offers_edit_to_whoever_may_manage(admin_client):
     export = private_export()
     html = admin_client.get(f"/exports/{export.pk}/").content.decode()
