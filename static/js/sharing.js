@@ -6,9 +6,6 @@
 (function () {
   "use strict";
 
-  if (window.sharingChoice) return;  // the page and a pane may both carry the script tag
-  window.sharingChoice = true;
-
   function update(root) {
     root.querySelectorAll("[data-shown-for]").forEach(function (part) {
       var form = part.closest("form");

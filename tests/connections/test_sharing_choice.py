@@ -53,7 +53,7 @@ def test_chosen_lists_are_marked_to_show_only_for_that_choice(admin_client):
     assert chosen and "hidden" not in chosen.group(0)
 
 
-def test_the_scripts_are_on_the_pages_that_show_the_pane(admin_client):
+def test_the_script_is_on_the_pages_that_show_the_pane(admin_client):
     for url in (LIST, "/admin/connections/discover/", "/admin/connections/new/sftp/"):
         html = admin_client.get(url).content.decode()
         assert len(re.findall(r'<script src="/static/js/sharing\.js[^"]*" defer>', html)) == 1, url
