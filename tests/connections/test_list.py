@@ -229,3 +229,10 @@ def test_the_connection_just_set_up_is_marked_and_named(admin_client):
     for bad in ["x", "-1", "9" * 30, str(new.pk + 100)]:
         response = admin_client.get(LIST, {"created": bad})
         assert response.status_code == 200 and "row-created" not in response.content.decode()
+
+
+def test_no_template_comment_leaks_into_the_page(admin_client):
+    # {# #} comments are single-line in Django: a multi-line one is printed as text
+    for url in (LIST, "/admin/connections/discover/"):
+        html = admin_client.get(url).content.decode()
+        assert "{#" not in html and "#}" not in html, url
