@@ -94,7 +94,7 @@ def test_activate_without_a_connection_of_its_type_leads_admins_to_its_tile(sign
     row(page, "Geo").get_by_role("link", name="Activate Geo").click()
     expect(page.locator("#no-connection")).to_contain_text("There is no Azure Maps connection yet.")
     expect(page.get_by_role("button", name="Activate")).to_have_count(0)
-    page.get_by_role("link", name="Set up a Azure Maps connection").click()
+    page.get_by_role("link", name="Set up Azure Maps on the Discover tab").click()
     expect(page).to_have_url(re.compile(r"/admin/connections/discover/#set-up-azure_maps$"))
     tile = page.get_by_role("link", name="Set up Azure Maps")
     expect(tile).to_be_in_viewport()

@@ -192,7 +192,7 @@ def test_admin_without_a_connection_of_the_type_is_sent_to_set_one_up(admin_clie
     html = admin_client.get(f"/enrichments/{enrichment.pk}/activate/").content.decode()
     assert "There is no Leadspace connection yet." in html
     assert 'href="/admin/connections/discover/#set-up-leadspace"' in html
-    assert "Set up a Leadspace connection" in html
+    assert "Set up Leadspace on the Discover tab" in html
     # nothing to save: no form, no Activate, no "No connection (inactive)"
     assert 'method="post"' not in html.split("<main")[1]
     assert ">Activate</button>" not in html and "No connection (inactive)" not in html
