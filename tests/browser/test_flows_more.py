@@ -8,7 +8,7 @@ from connections_admin.accounts.roles import Role
 from connections_admin.connections.models import Connection
 from connections_admin.connections.sharing import Audience, Sharing, set_sharing, sharing_of
 from connections_admin.enrichments.models import Enrichment, EnrichmentStatus
-from tests.factories import ConnectionFactory, EnrichmentFactory, SegmentFactory
+from tests.factories import ConnectionFactory, EnrichmentFactory, ExportFactory, SegmentFactory
 
 from .helpers import dialog, expect_message, row, settled
 
@@ -203,3 +203,41 @@ def test_export_form_without_javascript_shows_time_and_day_with_a_hint(new_conte
     expect(page.get_by_text("The time is used by daily and weekly schedules")).to_be_visible()
     expect(page.get_by_label(re.compile(r"^At \(time"))).to_be_visible()
     expect(page.get_by_label("On:", exact=True)).to_be_visible()
+
+
+def test_new_pages_and_states_pass_axe(signed_in, make_user):
+    from .helpers import AxeChecker
+
+    for name in ("Aigerim", "Dana"):
+        make_user(Role.CONTRIBUTOR, name.lower())
+    private = ConnectionFactory(display_name="Private SFTP")
+    export = ExportFactory(connection=private, name="Admin's export")
+    lead = ConnectionFactory(type_key="leadspace", values={"token": "t"}, display_name="Lead")
+    remembered = EnrichmentFactory(connection=None, status=EnrichmentStatus.INACTIVE, name="Firmo")
+    remembered.last_connection = lead
+    remembered.save()
+    none = EnrichmentFactory(
+        connection=None, status=EnrichmentStatus.INACTIVE, name="Geo", type_key="azure_maps"
+    )
+
+    check = AxeChecker("contributor")
+    page = signed_in(Role.CONTRIBUTOR)
+    page.goto(f"/exports/{export.pk}/")
+    check(page, "Export View page")
+    page.goto(f"/enrichments/{remembered.pk}/activate/")
+    check(page, "Activate, its last connection chosen")
+    page.goto(f"/enrichments/{none.pk}/activate/")
+    check(page, "Activate, no connection of its type")
+    check.assert_clean()
+
+    check = AxeChecker("admin")
+    page = signed_in(Role.ADMIN)
+    page.goto(f"/admin/connections/?sort=-created&created={private.pk}")
+    check(page, "Connections tab, the new row marked")
+    page.get_by_role("button", name="More actions for Private SFTP").click()
+    page.get_by_role("menuitem", name="Edit").click()
+    pane = dialog(page)
+    pane.get_by_label("Administrators and chosen users or groups").check()
+    expect(pane.get_by_role("group", name="Chosen contributors")).to_be_visible()
+    check(page, "Edit pane, sharing with chosen ones", within="#pane-dialog")
+    check.assert_clean()
