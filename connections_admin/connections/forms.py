@@ -25,6 +25,14 @@ DISPLAY_NAME_HELP = _(
 )
 
 
+class UserChoiceField(IdModelMultipleChoiceField):
+    """Contributors by full name and username ("Aigerim Bekova (aigerim)"), or username."""
+
+    def label_from_instance(self, obj) -> str:
+        full_name = obj.get_full_name()
+        return f"{full_name} ({obj.get_username()})" if full_name else obj.get_username()
+
+
 class ConnectionForm(forms.Form):
     """The Set up connection / Edit pane: display name, the type's fields, consent.
 
@@ -84,19 +92,20 @@ class ConnectionForm(forms.Form):
             initial=current.audience.value,
             required=False,  # left out: administrators only, the default
         )
-        self.fields["shared_users"] = IdModelMultipleChoiceField(
+        # Checkbox lists (with a filter box, sharing.js): several are picked without Ctrl-click.
+        self.fields["shared_users"] = UserChoiceField(
             label=_("Chosen contributors"),
             queryset=shareable_users(),
             required=False,
             initial=[user.pk for user in current.users],
-            widget=forms.SelectMultiple(attrs={"size": 6}),
+            widget=forms.CheckboxSelectMultiple,
         )
         self.fields["shared_groups"] = IdModelMultipleChoiceField(
             label=_("Chosen groups"),
             queryset=shareable_groups(),
             required=False,
             initial=[group.pk for group in current.groups],
-            widget=forms.SelectMultiple(attrs={"size": 4}),
+            widget=forms.CheckboxSelectMultiple,
         )
 
     def add_error(self, field, error):

@@ -4,6 +4,7 @@ from django.contrib.auth.models import Group, Permission
 from django.db.models import (
     BooleanField,
     Case,
+    Count,
     F,
     FilteredRelation,
     Q,
@@ -11,8 +12,9 @@ from django.db.models import (
     Subquery,
     Value,
     When,
+    Window,
 )
-from django.db.models.functions import Coalesce, Lower
+from django.db.models.functions import Coalesce, Lower, NullIf, RowNumber
 
 from connections_admin.accounts.roles import Role
 from connections_admin.connection_types.base import Usage
@@ -67,6 +69,54 @@ def shared_with_chosen() -> Q:
     others = Group.objects.exclude(name=Role.CONTRIBUTOR.group_name).values("pk")
     groups = _ids_shared_with(ConnectionGroupObjectPermission, Q(group_id__in=others))
     return Q(pk__in=_ids_shared_with(ConnectionUserObjectPermission)) | Q(pk__in=groups)
+
+
+def chosen_names(connection_ids: list[int], *, first: int = 2) -> dict[int, tuple[list[str], int]]:
+    """Who a connection is shared with, for each of ``connection_ids`` shared with chosen
+    users or groups: the first ``first`` names (users by first name, else username, then
+    groups, each in name order) and how many users and groups there are in all.
+
+    Two queries (users, groups), each returning at most ``first`` rows a connection: the
+    rank and the count are window functions, so neither the rows nor the size of the
+    sharing change the cost.
+    """
+    if not connection_ids:
+        return {}
+    found: dict[int, tuple[list[str], int]] = {}
+    user_name = Coalesce(NullIf(F("user__first_name"), Value("")), F("user__username"))
+    sources = [
+        (ConnectionUserObjectPermission.objects.all(), user_name, "user_id"),
+        (
+            ConnectionGroupObjectPermission.objects.exclude(group_id=_contributor_group_id()),
+            F("group__name"),
+            "group_id",
+        ),
+    ]
+    for rows, name, tie in sources:
+        ranked = (
+            rows.filter(content_object_id__in=connection_ids, permission_id=_use_permission_id())
+            .annotate(
+                shown=name,
+                rank=Window(
+                    RowNumber(),
+                    partition_by=F("content_object_id"),
+                    order_by=[Lower(name).asc(), F(tie).asc()],
+                ),
+                total=Window(Count("pk"), partition_by=F("content_object_id")),
+            )
+            .filter(rank__lte=first)
+            .order_by("content_object_id", "rank")
+            .values_list("content_object_id", "shown", "total")
+        )
+        counted: set[int] = set()
+        for pk, shown, total in ranked:
+            names, so_far = found.get(pk, ([], 0))
+            names.append(shown)
+            if pk not in counted:
+                counted.add(pk)
+                so_far += total
+            found[pk] = (names, so_far)
+    return {pk: (names[:first], total) for pk, (names, total) in found.items()}
 
 
 def flag(*conditions: Q) -> Case:

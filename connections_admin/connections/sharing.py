@@ -14,6 +14,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, Permission
 from django.db.models import Q, QuerySet, Subquery
 from django.utils.functional import Promise
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.accounts.roles import ROLES, Role, role_group, role_of
@@ -47,6 +48,20 @@ class Sharing:
     audience: Audience
     users: list = field(default_factory=list)
     groups: list = field(default_factory=list)
+
+
+def names_in_short(names: list[str], total: int) -> str:
+    """ "Aigerim", "Aigerim and Dana", "Aigerim, Dana and 3 more": the first two of
+    ``total`` users and groups a connection is shared with."""
+    if total <= 1 or len(names) < 2:
+        return names[0] if names else ""
+    if total == 2:
+        return gettext("%(first)s and %(second)s") % {"first": names[0], "second": names[1]}
+    return ngettext(
+        "%(first)s, %(second)s and %(count)d more",
+        "%(first)s, %(second)s and %(count)d more",
+        total - 2,
+    ) % {"first": names[0], "second": names[1], "count": total - 2}
 
 
 def shareable_users() -> QuerySet:

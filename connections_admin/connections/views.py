@@ -5,9 +5,13 @@ panel, or the pane shown in the dialog) and every other request the whole page,
 so each URL works without JavaScript.
 """
 
+import json
+
 from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import Resolver404, resolve, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
@@ -23,7 +27,7 @@ from connections_admin.core.htmx import pane_closed, render_page, wants_fragment
 from connections_admin.core.pagination import paginate, paginate_param
 from connections_admin.core.sorting import SortColumn, parse_sort, sort_headers
 
-from . import dependants, selectors, services, verify
+from . import dependants, selectors, services, sharing, verify
 from .crypto import SecretsUnreadable, secrets_readable
 from .forms import ConnectionForm
 from .models import Connection, Health
@@ -59,6 +63,49 @@ def _done(request: HttpRequest, message: str) -> HttpResponse:
     return redirect("connections:list")
 
 
+def _from_discover(request: HttpRequest) -> bool:
+    """Whether the htmx request was made on the Discover tab (its pane opened from a tile)."""
+    path = request.htmx.current_url_abs_path or ""
+    try:
+        return resolve(path.split("?")[0]).view_name == "connections:discover"
+    except Resolver404:
+        return False
+
+
+def _set_up_done(request: HttpRequest, connection: Connection) -> HttpResponse:
+    """After Set up: the Connections tab, newest first, the new row marked at the top.
+
+    From the Connections tab (htmx) the pane closes and the list refreshes in place, as
+    after any pane. From a Discover tile the new row is nowhere on the page behind the
+    pane: htmx loads the Connections tab into the tabs' region (HX-Location, a history
+    entry like the tabs' own) and scrolls to the top. Without JavaScript: a redirect.
+    """
+    message = _("Connection “%s” was set up.") % connection
+    address = (
+        reverse("connections:list")
+        + "?"
+        + urlencode({"sort": "-created", "created": connection.pk})
+    )
+    if not wants_fragment(request):
+        messages.success(request, message)
+        return redirect(f"{address}#connection-{connection.pk}")
+    if not _from_discover(request):
+        return pane_closed(CHANGED_EVENT, message)
+    response = HttpResponse(status=204)
+    response["HX-Location"] = json.dumps(
+        {"path": address, "target": "#admin-connections", "swap": "innerHTML show:window:top"}
+    )
+    trigger_client_event(response, "console:message", {"text": message})
+    trigger_client_event(response, "pane:close")
+    return response
+
+
+def _created(request: HttpRequest) -> int | None:
+    """The connection just set up (``?created=<pk>``), to mark its row."""
+    raw = request.GET.get("created", "")
+    return int(raw) if is_id(raw) else None
+
+
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "HEAD"])
 def connection_list(request: HttpRequest) -> HttpResponse:
@@ -72,8 +119,13 @@ def connection_list(request: HttpRequest) -> HttpResponse:
     connections = selectors.connection_list(search=query, health=health)
     page = paginate(request, sort.apply(connections), 50)
     counted = [selectors.count_name(kind) for kind in dependants.kinds.counted()]
+    chosen = selectors.chosen_names(
+        [c.pk for c in page.object_list if c.chosen_may_use and not c.contributors_may_use]
+    )
     for connection in page.object_list:
         connection.use_counts_shown = [getattr(connection, name) for name in counted]
+        if connection.pk in chosen:
+            connection.chosen_names = sharing.names_in_short(*chosen[connection.pk])
     context = {
         "tab": "connections",
         "search_form": search,
@@ -84,6 +136,7 @@ def connection_list(request: HttpRequest) -> HttpResponse:
         "sort_headers": sort_headers(sort, columns),
         "page": page,
         "usage": Usage,
+        "created": _created(request),
     }
     return render_page(request, "connections/list.html", context, fragment="tabs")
 
@@ -183,7 +236,7 @@ def connection_new(request: HttpRequest, type_key: str) -> HttpResponse:
         else:
             if "and_verify" in request.POST and verify.can_verify(connection):
                 return _verify_after_set_up(request, connection)
-            return _done(request, _("Connection “%s” was set up.") % connection)
+            return _set_up_done(request, connection)
     context = {"form": form, "connection_type": connection_type, "connection": None}
     return render_page(request, "connections/form.html", context, fragment="pane")
 

@@ -1,5 +1,7 @@
 from django import forms
 from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Case, IntegerField, Value, When
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.base import Usage
@@ -63,3 +65,43 @@ class EnrichmentForm(forms.ModelForm):
             instance=self.instance,
             message=_("An enrichment with this name already exists."),
         )
+
+
+class EnrichmentActivateForm(forms.Form):
+    """Activate: a connection of the enrichment's type that this user may use.
+
+    The connection a Deactivate detached (``last_connection``) comes first and is chosen
+    already, when this user may still use it.
+    """
+
+    connection = ConnectionChoiceField(
+        label=_("Connection"),
+        queryset=None,
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": _("Choose a connection to activate the enrichment with."),
+            "invalid_choice": _("Choose one of the listed connections."),
+        },
+    )
+
+    def __init__(self, *args, enrichment: Enrichment, user: AbstractBaseUser, **kwargs):
+        super().__init__(*args, **kwargs)
+        connections = (
+            usable_connections(user, Usage.ENRICHMENT)
+            .filter(type_key=enrichment.type_key)
+            .only("pk", "display_name", "type_key")
+        )
+        last = enrichment.last_connection_id
+        self.remembered = connections.filter(pk=last).first() if last else None
+        first = Case(
+            When(pk=self.remembered.pk if self.remembered else None, then=Value(0)),
+            default=Value(1),
+            output_field=IntegerField(),
+        )
+        self.fields["connection"].queryset = connections.order_by(
+            first, Lower("display_name"), "pk"
+        )
+        if self.remembered is not None:
+            self.fields["connection"].initial = self.remembered.pk
+        self.has_choices = self.remembered is not None or connections.exists()

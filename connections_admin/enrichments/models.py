@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from connections_admin.connection_types.registry import UnknownConnectionType, registry
 from connections_admin.connections.fields import connection_field, connection_name_index
+from connections_admin.connections.models import Connection
 from connections_admin.core.models import Stamped
 from connections_admin.segments.models import Segment
 
@@ -23,6 +24,16 @@ class Enrichment(Stamped):
     name = models.CharField(_("name"), max_length=100)
     type_key = models.CharField(_("type"), max_length=64)
     connection = connection_field(related_name="enrichments", verbose_name=_("connection"))
+    # The connection a Deactivate detached, offered first when it is activated again.
+    # Not a dependant: removing that connection only forgets it.
+    last_connection = models.ForeignKey(
+        Connection,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("last connection"),
+    )
     segment = models.ForeignKey(
         Segment,
         null=True,

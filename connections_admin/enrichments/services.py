@@ -2,7 +2,7 @@
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import IntegrityError
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 
 from connections_admin.audit.changes import field_changed
 from connections_admin.audit.models import Action
@@ -62,12 +62,15 @@ def enrichment_save(*, enrichment: Enrichment, user: AbstractBaseUser | None = N
         enrichment.status = EnrichmentStatus.ACTIVE
     else:
         enrichment.status = EnrichmentStatus.INACTIVE
+
+    def describe(before: Enrichment) -> list[str]:
+        if before.connection_id is not None and enrichment.connection_id is None:
+            enrichment.last_connection_id = before.connection_id  # offered first on Activate
+        return _describe_changes(before, enrichment)
+
     try:
         return dependant_save(
-            obj=enrichment,
-            user=user,
-            audit=SAVE_AUDIT,
-            describe_changes=lambda before: _describe_changes(before, enrichment),
+            obj=enrichment, user=user, audit=SAVE_AUDIT, describe_changes=describe
         )
     except IntegrityError as error:
         raise EnrichmentNameTaken(enrichment.name) from error
@@ -79,7 +82,8 @@ def enrichment_deactivate(
     user: AbstractBaseUser | None = None,
     connection_id: int | None = None,
 ) -> int:
-    """Detach the connection of these enrichments; they keep their settings.
+    """Detach the connection of these enrichments; they keep their settings and remember
+    the connection as ``last_connection``.
 
     One audit INSERT and one UPDATE, however many there are.
     """
@@ -91,7 +95,18 @@ def enrichment_deactivate(
         action=Action.ENRICHMENT_DEACTIVATED,
         type_name=registry.name_expression(for_sorting=False),
         status=EnrichmentStatus.INACTIVE,
+        # remembered, to be offered first when it is activated again (the UPDATE reads
+        # the row as it was: the connection it is detached from)
+        last_connection=F("connection"),
     )
+
+
+def enrichment_activate(
+    *, enrichment: Enrichment, connection: Connection, user: AbstractBaseUser | None = None
+) -> Enrichment:
+    """Attach ``connection`` (of the enrichment's type) to an inactive enrichment: active again."""
+    enrichment.connection = connection
+    return enrichment_save(enrichment=enrichment, user=user)
 
 
 def enrichment_remove(*, enrichment_id: int, user: AbstractBaseUser | None = None) -> bool:

@@ -16,7 +16,7 @@ from connections_admin.core.listing import render_list
 from connections_admin.core.sorting import SortColumn
 
 from . import services
-from .forms import EnrichmentForm
+from .forms import EnrichmentActivateForm, EnrichmentForm
 from .models import Enrichment
 from .selectors import enrichment_list as select_enrichments
 
@@ -44,6 +44,7 @@ def enrichment_list(request: HttpRequest) -> HttpResponse:
 
 
 def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
+    inactive = enrichment.pk is not None and enrichment.connection_id is None
     form = EnrichmentForm(request.POST or None, instance=enrichment, user=request.user)
     if request.method == "POST" and form.is_valid():
         adding = enrichment.pk is None
@@ -57,13 +58,28 @@ def _edit_form(request: HttpRequest, enrichment: Enrichment) -> HttpResponse:
             messages.info(request, _("That enrichment was removed meanwhile."))
             return redirect("enrichments:list")
         else:
-            message = (
-                _("Enrichment “%s” was created.") if adding else _("Enrichment “%s” was saved.")
-            )
-            messages.success(request, message % saved.name)
+            if inactive and saved.connection_id is not None:
+                message = _activated(saved)
+            elif adding:
+                message = _("Enrichment “%s” was created.") % saved.name
+            else:
+                message = _("Enrichment “%s” was saved.") % saved.name
+            messages.success(request, message)
             return redirect("enrichments:list")
-    context = {"form": form, "enrichment": enrichment}
+    context = {
+        "form": form,
+        "enrichment": enrichment,
+        # an inactive enrichment none of whose type's connections exists: say who sets one up
+        "no_connection": inactive and not form.fields["connection"].queryset.exists(),
+    }
     return render(request, "enrichments/form.html", context)
+
+
+def _activated(enrichment: Enrichment) -> str:
+    return _("Enrichment “%(name)s” was activated with “%(connection)s”.") % {
+        "name": enrichment.name,
+        "connection": enrichment.connection.display_name,
+    }
 
 
 @role_required(Role.CONTRIBUTOR)
@@ -103,6 +119,32 @@ def enrichment_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
         confirm=_("Deactivate"),
         cancel_url=reverse("enrichments:list"),
     )
+
+
+@role_required(Role.CONTRIBUTOR)
+@require_http_methods(["GET", "HEAD", "POST"])
+def enrichment_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    """Activate: attach a connection of its type, the one it had before offered first; or,
+    when there is none, who can set one up."""
+    enrichment = get_object_or_404(Enrichment, pk=pk)
+    if enrichment.connection_id is not None:
+        messages.info(request, _("Enrichment “%s” is already active.") % enrichment.name)
+        return redirect("enrichments:list")
+    form = EnrichmentActivateForm(request.POST or None, enrichment=enrichment, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            saved = services.enrichment_activate(
+                enrichment=enrichment, connection=form.cleaned_data["connection"], user=request.user
+            )
+        except ConnectionGone:
+            form.add_error("connection", _("That connection was removed meanwhile."))
+        except Enrichment.DoesNotExist:
+            messages.info(request, _("That enrichment was removed meanwhile."))
+            return redirect("enrichments:list")
+        else:
+            messages.success(request, _activated(saved))
+            return redirect("enrichments:list")
+    return render(request, "enrichments/activate.html", {"form": form, "enrichment": enrichment})
 
 
 @role_required(Role.CONTRIBUTOR)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.export_new, name="new"),
     path("disconnect/", views.export_disconnect_selected, name="disconnect_selected"),
     path("connection-options/", views.connection_options, name="connection_options"),
+    path("<id:pk>/", views.export_view, name="view"),
     path("<id:pk>/edit/", views.export_edit, name="edit"),
     path("<id:pk>/disconnect/", views.export_disconnect, name="disconnect"),
     path("<id:pk>/remove/", views.export_remove, name="remove"),

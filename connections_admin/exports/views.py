@@ -22,7 +22,7 @@ from connections_admin.core.sorting import SortColumn
 
 from . import runs, selectors, services
 from .forms import ExportForm
-from .models import Export, ExportRun
+from .models import CUSTOMER_FIELDS, Export, ExportRun
 
 SORT_COLUMNS = [
     SortColumn("name", gettext_lazy("Name"), ("name_sort",)),
@@ -55,6 +55,7 @@ def _initial_from(data: QueryDict) -> dict:
 def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
     """Add (``export.pk`` is None) or edit an export; Preview shows what a run would write."""
     preview = None
+    reattaching = export.pk is not None and export.connection_id is None  # before the form sets it
     connection_query = request.POST.get("connection_q", request.GET.get("connection_q", ""))[:100]
     if request.method == "POST" and "find_connection" in request.POST:
         # Without JavaScript, "Find" submits the whole form: show it again, unchecked.
@@ -79,8 +80,7 @@ def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
                 messages.info(request, _("That export was removed meanwhile."))
                 return redirect("exports:list")
             else:
-                message = _("Export “%s” was added.") if adding else _("Export “%s” was saved.")
-                messages.success(request, message % saved.name)
+                messages.success(request, _saved_message(saved, adding, reattaching))
                 return redirect("exports:list")
     selected = _selected_connection_id(form)
     choices, total = selectors.connection_choices(request.user, search=connection_query)
@@ -94,6 +94,17 @@ def _edit_form(request: HttpRequest, export: Export) -> HttpResponse:
         "selected": selected,
     }
     return render(request, "exports/form.html", context)
+
+
+def _saved_message(export: Export, adding: bool, reattaching: bool) -> str:
+    """What saving did: added, reattached (an inactive export got a connection), or saved."""
+    if adding:
+        return _("Export “%s” was added.") % export.name
+    if reattaching and export.connection_id is not None:
+        return _(
+            "Export “%(name)s” was reattached to “%(connection)s”. It runs on its schedule again."
+        ) % {"name": export.name, "connection": export.connection.display_name}
+    return _("Export “%s” was saved.") % export.name
 
 
 def _preview(form: ExportForm) -> dict | None:
@@ -143,6 +154,23 @@ def export_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit_form(request, _manageable_export(request, pk))
 
 
+@role_required(Role.VIEWER)
+@require_http_methods(["GET", "HEAD"])
+def export_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """An export's settings, read-only: for whoever may see it but not manage it (and a
+    way to Edit for whoever may)."""
+    export = get_object_or_404(
+        Export.objects.select_related("connection", "created_by", "last_run"), pk=pk
+    )
+    context = {
+        "export": export,
+        "segments": export.segments.order_by("name"),
+        "fields": [CUSTOMER_FIELDS.get(key, key) for key in export.fields],
+        "may_manage": selectors.may_manage_export(request.user, export),
+    }
+    return render(request, "exports/view.html", context)
+
+
 @role_required(Role.CONTRIBUTOR)
 @require_http_methods(["GET", "HEAD"])
 def connection_options(request: HttpRequest) -> HttpResponse:
@@ -159,6 +187,7 @@ def connection_options(request: HttpRequest) -> HttpResponse:
         "choices": _with_selected(choices, form, selected),
         "choices_total": total,
         "selected": selected,
+        "count_oob": True,  # the count goes to the form's live region, out of band
     }
     return render_page(request, "exports/form.html", context, fragment="options")
 
@@ -218,20 +247,25 @@ def export_remove(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(Role.CONTRIBUTOR)
 @require_http_methods(["POST"])
 def export_disconnect_selected(request: HttpRequest) -> HttpResponse:
-    """Admins: disconnect several exports at once from the Exports page (all or nothing)."""
+    """Disconnect several exports at once from the Exports page (all or nothing): admins
+    any, contributors those they may manage (a selection with any other changes nothing)."""
     raw_ids = request.POST.getlist("export")
     ids = sorted({int(raw) for raw in raw_ids}) if all(is_id(raw) for raw in raw_ids) else []
+    selectable = Export.objects.filter(connection__isnull=False)
+    condition = selectors.manageable_condition(request.user)
+    if condition is not None:
+        selectable = selectable.filter(condition)
     if not raw_ids:
         messages.error(request, _("Select at least one export to disconnect."))
-    elif not ids or Export.objects.filter(pk__in=ids, connection__isnull=False).count() != len(ids):
+    elif not ids or selectable.filter(pk__in=ids).count() != len(ids):
         messages.error(
             request,
             _(
-                "Some of the selected exports no longer exist or have no connection. "
-                "Nothing was changed; the list is up to date now."
+                "Some of the selected exports no longer exist, have no connection or are "
+                "not yours to change. Nothing was changed; the list is up to date now."
             ),
         )
     else:

@@ -284,7 +284,7 @@ def test_admin_removes_connections_through_the_guided_dialog(signed_in):
     expect(page.locator(".note")).to_contain_text("no connection")
     page.get_by_label("New SFTP (SFTP)").check()
     page.get_by_role("button", name="Save", exact=True).click()
-    expect_message(page, "Export “Keep me” was saved.")
+    expect_message(page, "Export “Keep me” was reattached to “New SFTP”.")
     expect(row(page, "Keep me")).to_contain_text("New SFTP (SFTP)")
     expect(row(page, "Keep me")).to_contain_text("Active")
 
@@ -292,9 +292,9 @@ def test_admin_removes_connections_through_the_guided_dialog(signed_in):
     enrichment = row(page, "Firmographics")
     expect(enrichment).to_contain_text("No connection")
     enrichment.get_by_role("link", name="Activate Firmographics").click()
-    page.get_by_label("Connection").select_option(label="New Leadspace (Leadspace)")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect_message(page, "Enrichment “Firmographics” was saved.")
+    page.get_by_label("New Leadspace (Leadspace)").check()
+    page.get_by_role("button", name="Activate", exact=True).click()
+    expect_message(page, "Enrichment “Firmographics” was activated with “New Leadspace”.")
     expect(row(page, "Firmographics")).to_contain_text("New Leadspace")
     assert Enrichment.objects.get().connection_id == new_lead.pk
 
@@ -305,8 +305,9 @@ def test_contributor_sees_unshared_exports_as_view_only(signed_in):
     page = signed_in(Role.CONTRIBUTOR)
     theirs = row(page, "Admin's export")
     expect(theirs).to_contain_text("View only")
-    # Only the way to its run history, which every role may read: nothing to change it.
-    expect(theirs.get_by_role("link")).to_have_count(1)
+    # Its read-only View page and its run history, which every role may read: nothing to change it.
+    expect(theirs.get_by_role("link")).to_have_count(2)
+    expect(theirs.get_by_role("link", name="View Admin's export")).to_be_visible()
     expect(theirs.get_by_role("link", name="Runs of Admin's export")).to_be_visible()
     expect(theirs.get_by_role("button")).to_have_count(0)
 

@@ -388,10 +388,11 @@ def test_admin_sets_up_a_connection_from_a_discover_tile_with_the_keyboard_alone
 
     expect(pane).to_be_hidden()
     expect_message(page, "Connection “Partner drop” was set up.")
-    tab_to(page, "#tab-discover", backwards=True)
-    page.keyboard.press("ArrowLeft")
-    page.keyboard.press(" ")
-    expect(page).to_have_url(re.compile(r"/admin/connections/$"))
+    # Set up from a tile lands on the Connections tab, the new row first; the focus on its panel
+    expect(page).to_have_url(re.compile(r"/admin/connections/\?sort=-created&created=\d+$"))
+    expect(page.locator("#tabpanel")).to_be_focused()
+    tab_to(page, "#tab-connections", backwards=True)
+    expect(page.get_by_role("tab", name="Connections")).to_have_attribute("aria-selected", "true")
     expect(row(page, "Partner drop")).to_contain_text("SFTP")
     expect(row(page, "Partner drop")).to_contain_text("Administrators")
     connection = Connection.objects.get()
@@ -424,7 +425,7 @@ def test_contributor_reactivates_an_export_with_the_keyboard_alone(signed_in):
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/exports/$"))
-    expect_message(page, "Export “Keep me” was saved.")
+    expect_message(page, "Export “Keep me” was reattached to “New SFTP”.")
     expect(kept).to_contain_text("New SFTP (SFTP)")
     expect(kept).to_contain_text("Active")
     expect(kept).not_to_contain_text("Inactive")
@@ -433,7 +434,7 @@ def test_contributor_reactivates_an_export_with_the_keyboard_alone(signed_in):
 
 
 def test_contributor_activates_an_enrichment_with_the_keyboard_alone(signed_in):
-    """An enrichment without a connection: Activate, a connection chosen with arrows, Save."""
+    """An enrichment without a connection: Activate, a connection chosen, Activate."""
     ConnectionFactory(type_key="leadspace", values={"token": "t"}, display_name="New Leadspace")
     enrichment = EnrichmentFactory(
         connection=None, status=EnrichmentStatus.INACTIVE, name="Firmographics"
@@ -448,17 +449,16 @@ def test_contributor_activates_an_enrichment_with_the_keyboard_alone(signed_in):
 
     tab_to_named(page, "link", "Activate Firmographics")
     page.keyboard.press("Enter")
-    expect(page.get_by_role("heading", level=1)).to_have_text("Edit enrichment")
-    connection = page.get_by_label("Connection")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Activate enrichment")
+    expect(page.get_by_role("radio")).to_have_count(1)  # only Leadspace connections are offered
     tab_to(page, "[name=connection]")
-    expect(connection.locator("option:checked")).to_have_text("No connection (inactive)")
-    page.keyboard.press("ArrowDown")  # only Leadspace connections are offered
-    expect(connection.locator("option:checked")).to_have_text("New Leadspace (Leadspace)")
-    tab_to_named(page, "button", "Save")
+    page.keyboard.press(" ")
+    expect(page.get_by_label("New Leadspace (Leadspace)")).to_be_checked()
+    tab_to_named(page, "button", "Activate")
     page.keyboard.press("Enter")
 
     expect(page).to_have_url(re.compile(r"/enrichments/$"))
-    expect_message(page, "Enrichment “Firmographics” was saved.")
+    expect_message(page, "Enrichment “Firmographics” was activated with “New Leadspace”.")
     expect(listed).to_contain_text("New Leadspace")
     expect(listed).to_contain_text("Active")
     expect(listed).not_to_contain_text("Inactive")

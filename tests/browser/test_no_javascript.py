@@ -70,7 +70,10 @@ def test_admin_adds_edits_and_shares_connections(no_js):
     expect(page.get_by_text("Give a password or an SSH private key.").first).to_be_visible()
     page.get_by_label("Password").fill("s3cret")
     page.get_by_role("button", name="Save", exact=True).click()
-    expect(page).to_have_url(re.compile(r"/admin/connections/$"))
+    # the Connections tab, newest first, the new row marked (and scrolled to)
+    expect(page).to_have_url(
+        re.compile(r"/admin/connections/\?sort=-created&created=\d+#connection-\d+$")
+    )
     expect_message(page, "Connection “Partner SFTP” was set up.")
     expect(row(page, "Partner SFTP")).to_contain_text("Administrators")
 
@@ -188,9 +191,9 @@ def test_admin_clears_and_removes_connections_then_reattaches(no_js):
     page.goto("/enrichments/")
     expect(row(page, "Firmographics")).to_contain_text("No connection")
     row(page, "Firmographics").get_by_role("link", name="Activate Firmographics").click()
-    page.get_by_label("Connection").select_option(label="Lead 2 (Leadspace)")
-    page.get_by_role("button", name="Save", exact=True).click()
-    expect_message(page, "Enrichment “Firmographics” was saved.")
+    page.get_by_label("Lead 2 (Leadspace)").check()
+    page.get_by_role("button", name="Activate", exact=True).click()
+    expect_message(page, "Enrichment “Firmographics” was activated with “Lead 2”.")
     assert Enrichment.objects.get().connection_id == new_lead.pk
 
 

@@ -210,3 +210,29 @@ def test_query_count_does_not_grow_with_rows(admin_client, admin_user, sort):
     assert len(row_names(response)) == 50
     assert len(small.captured_queries) == len(large.captured_queries)
     assert len(large.captured_queries) <= 8
+
+
+def test_the_connection_just_set_up_is_marked_and_named(admin_client):
+    older = ConnectionFactory(display_name="Older drop")
+    new = ConnectionFactory(display_name="New drop")
+    html = admin_client.get(LIST, {"sort": "-created", "created": new.pk}).content.decode()
+    assert row_names(admin_client.get(LIST, {"sort": "-created"}))[0] == "New drop"
+    marked = re.search(rf'<tr id="connection-{new.pk}"[^>]*>', html).group(0)
+    assert 'class="row-created"' in marked and 'aria-current="true"' in marked
+    new_row = html[html.index(marked) :].split("</tr>")[0]
+    assert "Just set up" in new_row
+    other = re.search(rf'<tr id="connection-{older.pk}"[^>]*>', html).group(0)
+    assert "row-created" not in other and "aria-current" not in other
+    # only one "Just set up"; none without the parameter, and nonsense is ignored
+    assert html.count("Just set up") == 1
+    assert "Just set up" not in admin_client.get(LIST).content.decode()
+    for bad in ["x", "-1", "9" * 30, str(new.pk + 100)]:
+        response = admin_client.get(LIST, {"created": bad})
+        assert response.status_code == 200 and "row-created" not in response.content.decode()
+
+
+def test_no_template_comment_leaks_into_the_page(admin_client):
+    # {# #} comments are single-line in Django: a multi-line one is printed as text
+    for url in (LIST, "/admin/connections/discover/"):
+        html = admin_client.get(url).content.decode()
+        assert "{#" not in html and "#}" not in html, url

@@ -1,6 +1,7 @@
 """Set up connection: the pane, as a dialog fragment and as a full page."""
 
 import json
+import re
 
 import pytest
 from django.db import connection as db
@@ -91,11 +92,48 @@ def test_htmx_save_creates_closes_the_pane_and_refreshes(admin_client, admin_use
     assert connection.version == 1
 
 
-def test_full_page_save_redirects_to_the_list_with_a_message(admin_client):
+def test_full_page_save_redirects_to_the_list_with_the_new_row_marked(admin_client):
     response = admin_client.post(NEW_SFTP, sftp_data(), follow=True)
-    assert response.redirect_chain == [("/admin/connections/", 302)]
-    assert "Connection “Partner SFTP” was set up." in response.content.decode()
-    assert "Partner SFTP" in response.content.decode()
+    pk = Connection.objects.get().pk
+    # newest first, so the new row is at the top; the fragment scrolls the page to it
+    assert response.redirect_chain == [
+        (f"/admin/connections/?sort=-created&created={pk}#connection-{pk}", 302)
+    ]
+    html = response.content.decode()
+    assert "Connection “Partner SFTP” was set up." in html
+    row = re.search(rf'<tr id="connection-{pk}"[^>]*>', html).group(0)
+    assert 'class="row-created"' in row and 'aria-current="true"' in row
+
+
+def test_set_up_from_discover_takes_the_admin_to_the_connections_tab(admin_client):
+    """From a Discover tile the new connection is not on the page behind the pane: htmx
+    loads the Connections tab, newest first, with the new row marked, at the top."""
+    response = admin_client.post(
+        NEW_SFTP,
+        sftp_data(),
+        headers={**HTMX, "HX-Current-URL": "http://testserver/admin/connections/discover/"},
+    )
+    assert response.status_code == 204
+    pk = Connection.objects.get().pk
+    location = json.loads(response["HX-Location"])
+    assert location["path"] == f"/admin/connections/?sort=-created&created={pk}"
+    assert location["target"] == "#admin-connections"
+    assert "show:window:top" in location["swap"]
+    events = json.loads(response["HX-Trigger"])
+    assert events["console:message"]["text"] == "Connection “Partner SFTP” was set up."
+    assert "pane:close" in events
+    # no refresh of the Discover tab racing the Connections tab into the same region
+    assert "connections:changed" not in events
+
+
+def test_set_up_from_the_connections_tab_refreshes_it_in_place(admin_client):
+    response = admin_client.post(
+        NEW_SFTP,
+        sftp_data(),
+        headers={**HTMX, "HX-Current-URL": "http://testserver/admin/connections/?q=Partner"},
+    )
+    assert response.status_code == 204 and "HX-Location" not in response
+    assert "connections:changed" in json.loads(response["HX-Trigger"])
 
 
 @pytest.mark.parametrize("headers", [{}, HTMX])

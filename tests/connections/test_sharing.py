@@ -80,9 +80,12 @@ def test_share_with_one_user_only(admin_client, make_user):
     assert list(usable_connections(chosen, Usage.EXPORT)) == [connection]
     assert not usable_connections(other, Usage.EXPORT).exists()
     assert ConnectionUserObjectPermission.objects.get().user == chosen
-    assert "Administrators and chosen users or groups" in (
-        admin_client.get("/admin/connections/").content.decode()
+    row = (
+        admin_client.get("/admin/connections/")
+        .content.decode()
+        .split(f'<th scope="row">{connection.display_name}</th>')[1]
     )
+    assert "<td>chosen-one</td>" in row.split("</tr>")[0]  # who, by name
     sharing = sharing_of(connection)
     assert sharing.audience is Audience.CHOSEN and sharing.users == [chosen]
 

@@ -418,7 +418,7 @@ def test_deactivate_detaches_the_connection_and_keeps_the_rest(contributor):
     assert "Lead source" not in row
     assert "<td>Leadspace</td>" in row
     assert "<td>B2B accounts</td>" in row
-    assert f'<a href="/enrichments/{enrichment.pk}/edit/" data-hx-boost="false">Activate' in row
+    assert f'<a href="/enrichments/{enrichment.pk}/activate/" data-hx-boost="false">Activate' in row
     assert f"/enrichments/{enrichment.pk}/deactivate/" not in row
     sibling_row = row_of(html, "Company data EU")
     assert ">Active</span>" in sibling_row and "Lead source" in sibling_row
@@ -570,7 +570,8 @@ def test_contributors_and_admins_see_action_links(as_role, role):
     inactive_row = row_of(html, "Old geocoding")
     assert f'href="/enrichments/{inactive.pk}/edit/" data-hx-boost="false">Edit<' in inactive_row
     assert (
-        f'href="/enrichments/{inactive.pk}/edit/" data-hx-boost="false">Activate<' in inactive_row
+        f'href="/enrichments/{inactive.pk}/activate/" data-hx-boost="false">Activate<'
+        in inactive_row
     )
     assert (
         f'href="/enrichments/{inactive.pk}/remove/" data-hx-boost="false">Remove<' in inactive_row

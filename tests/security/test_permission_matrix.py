@@ -67,9 +67,10 @@ EXPECTED = {
     "exports:edit": SHARED_EXPORT_CHANGE,
     "exports:disconnect": SHARED_EXPORT_CHANGE,
     "exports:remove": SHARED_EXPORT_CHANGE,
-    "exports:disconnect_selected": {
-        "GET": row(LOGIN, 403, 403, 403, 405),
-        "POST": ADMIN_ONLY,
+    "exports:view": EVERYONE_GET,
+    "exports:disconnect_selected": {  # contributors: only the exports they may manage
+        "GET": row(LOGIN, 403, 405, 405, 405),
+        "POST": row(LOGIN, 403, OK, OK, OK),
     },
     "exports:run": {
         "GET": row(LOGIN, 403, 405, 405, 405),
@@ -88,6 +89,7 @@ EXPECTED = {
     "enrichments:new": CONTRIBUTOR_CHANGE,
     "enrichments:edit": CONTRIBUTOR_CHANGE,
     "enrichments:deactivate": CONTRIBUTOR_CHANGE,
+    "enrichments:activate": CONTRIBUTOR_CHANGE,
     "enrichments:remove": CONTRIBUTOR_CHANGE,
 }
 
