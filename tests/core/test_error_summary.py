@@ -11,8 +11,9 @@ from django.template.loader import render_to_string
 
 from connections_admin.accounts.roles import Role
 from connections_admin.core.forms import error_summary_items
+from connections_admin.enrichments.models import EnrichmentStatus
 from tests.exports.test_changes import export_data, shared_connection
-from tests.factories import ConnectionFactory, ExportFactory, SegmentFactory
+from tests.factories import ConnectionFactory, EnrichmentFactory, ExportFactory, SegmentFactory
 
 HEADING = "There is a problem"
 
@@ -148,6 +149,17 @@ def test_add_and_edit_enrichment_after_a_failed_save(contributor):
         "id_connection": "Connection: Choose a connection for the enrichment.",
         "id_name": "Enrichment name: This field is required.",
     }
+
+
+@pytest.mark.django_db
+def test_activate_enrichment_after_a_failed_save(as_role):
+    connection = ConnectionFactory(type_key="leadspace", values={"token": "t-1"})
+    inactive = EnrichmentFactory(connection=None, status=EnrichmentStatus.INACTIVE)
+    admin = as_role(Role.ADMIN)
+    html = admin.post(f"/enrichments/{inactive.pk}/activate/", {"connection": "x"}).content
+    summary = assert_summary_at_the_top(html.decode())
+    assert list(dict(links(summary))) == ["id_connection_0"]  # the first of the radios
+    assert connection.display_name in html.decode()  # the choices are still offered
 
 
 @pytest.mark.django_db

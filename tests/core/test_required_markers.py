@@ -92,19 +92,7 @@ CASES = [
 
 
 def case(page, name):
-    marks = []
-    if (page, name) == ("add export", "connection"):
-        # The connection options are written by hand in exports/form.html#options (the
-        # connection search); their radios need
-        # {% if form.connection.field.required %} required{% endif %}.
-        marks.append(
-            pytest.mark.xfail(
-                strict=True,
-                reason="exports/form.html#options renders the connection radios without "
-                "`required`; that markup belongs to the connection search change",
-            )
-        )
-    return pytest.param(page, name, marks=marks, id=f"{page}: {name}")
+    return pytest.param(page, name, id=f"{page}: {name}")
 
 
 @pytest.mark.parametrize("state", ["blank", "failed save"])

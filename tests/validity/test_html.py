@@ -577,6 +577,9 @@ def crawl_exports(crawl: Crawl, world: dict, made: dict[str, Connection]) -> Non
     crawl.fetch(VIEWER, "/exports/?q=no-such-export", target="results-region")
     crawl.fetch(ADMIN, f"/exports/{api_export.pk}/runs/")
     crawl.fetch(ADMIN, f"/exports/{disconnected.pk}/runs/", language="kk")
+    for role in (VIEWER, CONTRIBUTOR, ADMIN):  # the read-only View page
+        crawl.fetch(role, f"/exports/{admin_only.pk}/")
+    crawl.fetch(VIEWER, f"/exports/{sftp_export.pk}/", language="kk")
 
     # Add and edit, as a contributor and as an admin; errors, Find and Preview.
     for role in (CONTRIBUTOR, ADMIN):
@@ -680,6 +683,16 @@ def crawl_enrichments(crawl: Crawl, world: dict, made: dict[str, Connection]) ->
         },
         follow=True,
     )
+    # Activate: the detached connection first; with no connection the user may use, the
+    # explanation (a contributor: Experian is not shared with contributors in this world).
+    orphan = Enrichment.objects.create(
+        name="Orphan enrichment", type_key="experian", status=EnrichmentStatus.INACTIVE
+    )
+    for role in (CONTRIBUTOR, ADMIN):
+        crawl.fetch(role, f"/enrichments/{paused.pk}/activate/")
+        crawl.fetch(role, f"/enrichments/{orphan.pk}/activate/")
+    crawl.fetch(CONTRIBUTOR, f"/enrichments/{paused.pk}/activate/", language="kk")
+    crawl.fetch(ADMIN, f"/enrichments/{paused.pk}/activate/", post={"connection": "x"})
     crawl.fetch(CONTRIBUTOR, f"/enrichments/{active.pk}/deactivate/", post={}, follow=True)
     crawl.fetch(CONTRIBUTOR, f"/enrichments/{active.pk}/remove/", post={}, follow=True)
 
