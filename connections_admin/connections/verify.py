@@ -202,13 +202,14 @@ def connection_delivery_outcome(
     connection = Connection.objects.filter(pk=connection_id).first()
     if connection is None or connection.health == (Health.VERIFIED if ok else Health.FAILING):
         return  # nothing changes (the common case: one read, no lock)
-    _follow(
-        connection,
-        ok=ok,
-        at=timezone.now(),
-        reason=lambda: stored_message(failure, http_status, _OWN_FAILURES, INTERNAL),
-        by_delivery=True,
-    )
+    with transaction.atomic():  # _follow locks the connection's row
+        _follow(
+            connection,
+            ok=ok,
+            at=timezone.now(),
+            reason=lambda: stored_message(failure, http_status, _OWN_FAILURES, INTERNAL),
+            by_delivery=True,
+        )
 
 
 def _follow(connection: Connection, *, ok: bool, at, reason, by_delivery: bool) -> None:
