@@ -96,22 +96,28 @@ def csv_chunks(
 
 
 def copy_chunks(
-    rows: QuerySet,
+    rows_between: Callable[[int | None, int | None], QuerySet],
     fields: list[str],
     *,
     delimiter: str = ",",
     on_rows: Callable[[int], None] | None = None,
 ) -> Iterator[bytes]:
-    """PostgreSQL: the same file as ``csv_chunks(rows.values_list(*fields))``, written by
-    the server, one chunk per slice of ``SLICE_IDS`` ids (in id order); ``on_rows(n)``
-    after each slice, when the connection is free again."""
+    """PostgreSQL: the same file as ``csv_chunks`` of the same rows, written by the server,
+    one chunk per slice of ``SLICE_IDS`` ids (in id order); ``on_rows(n)`` after each
+    slice, when the connection is free again.
+
+    ``rows_between(low, high)`` is the queryset of the rows whose ids are in [low, high)
+    (``None, None``: all of them). The caller builds it, so that a slice is an index range
+    in every table it joins: with the range on one side of a join only, the database read
+    the whole other table for every slice (50 slices: 4.5 s where one pass takes 1.5).
+    """
     yield _header(fields, delimiter)
-    bounds = rows.aggregate(low=Min("pk"), high=Max("pk"))
+    bounds = rows_between(None, None).aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
         return
+    model_fields = {field.name: field for field in rows_between(None, None).model._meta.fields}
     # Text columns: an empty string as NULL, so both come out as an empty field, as
     # csv.writer writes them (COPY would quote the empty string).
-    model_fields = {field.name: field for field in rows.model._meta.fields}
     columns = {
         f"column_{index}": (
             NullIf(F(name), Value(""))
@@ -120,10 +126,9 @@ def copy_chunks(
         )
         for index, name in enumerate(fields)
     }
-    ordered = rows.annotate(**columns).order_by("pk").values_list(*columns)
     for start in range(bounds["low"], bounds["high"] + 1, SLICE_IDS):
-        part = ordered.filter(pk__gte=start, pk__lt=start + SLICE_IDS)
-        query, params = part.query.sql_with_params()
+        part = rows_between(start, start + SLICE_IDS).annotate(**columns).order_by("pk")
+        query, params = part.values_list(*columns).query.sql_with_params()
         statement = connection.ops.compose_sql(
             f"COPY ({query}) TO STDOUT (FORMAT csv, DELIMITER %s)", [*params, delimiter]
         )

@@ -17,6 +17,7 @@ snapshot, streams each segment's customers as a CSV file to the connection's des
 import logging
 import random
 from datetime import timedelta
+from functools import partial
 
 from django.db import connection as db
 from django.db import transaction
@@ -181,8 +182,18 @@ def _snapshot(run: ExportRun) -> dict:
     return snapshot
 
 
-def _customers(segment_id: int):
-    return Customer.objects.filter(memberships__segment_id=segment_id)
+def _customers(segment_id: int, low: int | None = None, high: int | None = None):
+    """The segment's customers; with ``low`` and ``high`` those whose ids are in [low, high),
+    the range set on both sides of the join so that each table is read by an index range."""
+    within = {}
+    if low is not None:
+        within = {
+            "pk__gte": low,
+            "pk__lt": high,
+            "memberships__customer_id__gte": low,
+            "memberships__customer_id__lt": high,
+        }
+    return Customer.objects.filter(memberships__segment_id=segment_id, **within)
 
 
 def _rows(segment_id: int, fields: list[str]):
@@ -193,7 +204,9 @@ def _file_chunks(segment_id: int, fields: list[str], *, delimiter: str, gzip: bo
     """One segment's file: written by PostgreSQL's COPY there, by ``csv.writer`` on the
     other databases (the same bytes), compressed in a thread of its own when asked."""
     if db.vendor == "postgresql":
-        chunks = copy_chunks(_customers(segment_id), fields, delimiter=delimiter, on_rows=on_rows)
+        chunks = copy_chunks(
+            partial(_customers, segment_id), fields, delimiter=delimiter, on_rows=on_rows
+        )
     else:
         chunks = csv_chunks(_rows(segment_id, fields), fields, delimiter=delimiter, on_rows=on_rows)
     return csvfiles.gzipped(chunks) if gzip else chunks

@@ -156,3 +156,19 @@ def test_naming_who_can_use_it_costs_the_same_queries_with_rows_and_sharing(
         response = admin_client.get(LIST)
     assert len(small.captured_queries) == len(large.captured_queries)
     assert "Person0, Person1 and 14 more" in response.content.decode()
+
+
+def test_a_page_without_chosen_sharing_costs_the_same_queries_as_one_with_it(
+    admin_client, make_user
+):
+    """The benchmark compares each page at 10 and at 10,000 connections: whether the page
+    shown happens to hold a connection shared with chosen people must not change the count."""
+    ConnectionFactory.create_batch(3)  # admins only: nobody to name
+    admin_client.get(LIST)
+    with CaptureQueriesContext(db) as nobody:
+        admin_client.get(LIST)
+    shared_connections(3, 0, people(make_user, "Aigerim"), [])
+    with CaptureQueriesContext(db) as named:
+        response = admin_client.get(LIST)
+    assert "Aigerim" in response.content.decode()
+    assert len(nobody.captured_queries) == len(named.captured_queries)
