@@ -11,22 +11,16 @@ import pytest
 from django import forms
 
 from connections_admin.accounts.roles import Role
+from connections_admin.enrichments.forms import EnrichmentForm
 from connections_admin.enrichments.models import EnrichmentStatus
+from connections_admin.exports.forms import ExportForm
 from tests.exports.test_changes import shared_connection
 from tests.factories import ConnectionFactory, EnrichmentFactory, ExportFactory, SegmentFactory
 
 pytestmark = pytest.mark.django_db
 
-EXPORT_FIELDS = [
-    "connection",
-    "name",
-    "segments",
-    "fields",
-    "schedule",
-    "schedule_time",
-    "schedule_weekday",
-]
-ENRICHMENT_FIELDS = ["connection", "segment", "name"]
+EXPORT_FIELDS = list(ExportForm.Meta.fields)  # every field the form has: a new one is checked too
+ENRICHMENT_FIELDS = list(EnrichmentForm.Meta.fields)
 
 
 class Controls(HTMLParser):
