@@ -340,25 +340,21 @@ def confirmation(
             return None
         count, names = len(found), [name for _pk, name in found[:SHOWN_NAMES]]
     if verb == "remove":
-        return Confirmation(
-            kind=kind,
-            verb=verb,
-            ids=ids or [],
-            count=count,
-            names=names,
-            heading=kind.say("confirm_remove", count, connection=connection.display_name),
-            warning=kind.say("remove_warning", count),
-        )
-    warnings = [kind.move_warning(connection, target)] if kind.move_warning else []
+        heading = kind.say("confirm_remove", count, connection=connection.display_name)
+        warning = kind.say("remove_warning", count)
+    else:
+        heading = kind.say("confirm_move", count, target=target.display_name)
+        moved = kind.move_warning(connection, target) if kind.move_warning else None
+        warning = str(moved) if moved else ""
     return Confirmation(
         kind=kind,
         verb=verb,
         ids=ids or [],
         count=count,
         names=names,
-        heading=kind.say("confirm_move", count, target=target.display_name),
-        warning=" ".join(str(warning) for warning in warnings if warning),
-        target=target,
+        heading=heading,
+        warning=warning,
+        target=target if verb != "remove" else None,
     )
 
 

@@ -199,7 +199,9 @@ def connection_delivery_outcome(
     """A delivery to the connection ended (an export run, say): a failure marks it Failing
     as a failed check does, a success shows it works. Whatever delivers reports here; this
     module knows nothing of what it is."""
-    connection = Connection.objects.filter(pk=connection_id).first()
+    connection = (
+        Connection.objects.only("pk", "health", "display_name").filter(pk=connection_id).first()
+    )
     if connection is None or connection.health == (Health.VERIFIED if ok else Health.FAILING):
         return  # nothing changes (the common case: one read, no lock)
     with transaction.atomic():  # _follow locks the connection's row

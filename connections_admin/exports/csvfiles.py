@@ -112,10 +112,11 @@ def copy_chunks(
     the whole other table for every slice (50 slices: 4.5 s where one pass takes 1.5).
     """
     yield _header(fields, delimiter)
-    bounds = rows_between(None, None).aggregate(low=Min("pk"), high=Max("pk"))
+    every_row = rows_between(None, None)
+    bounds = every_row.aggregate(low=Min("pk"), high=Max("pk"))
     if bounds["low"] is None:
         return
-    model_fields = {field.name: field for field in rows_between(None, None).model._meta.fields}
+    model_fields = {field.name: field for field in every_row.model._meta.fields}
     # Text columns: an empty string as NULL, so both come out as an empty field, as
     # csv.writer writes them (COPY would quote the empty string).
     columns = {
